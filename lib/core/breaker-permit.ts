@@ -1,0 +1,15 @@
+/**
+ * One admitted call, for code that cannot hand the breaker a function to run (a stream, an
+ * rxjs Observable, a callback API). Obtained from {@link Breaker.acquire}.
+ *
+ * Exactly one of its methods takes effect; later calls are ignored, so every way out of the
+ * call can report without double counting.
+ */
+export interface BreakerPermit {
+  /** The call succeeded. */
+  succeed(): void;
+  /** The call failed with `error`; the breaker's `isFailure` rule decides whether it counts. */
+  fail(error: unknown): void;
+  /** The call was abandoned before an outcome: give its trial slot back and count nothing. */
+  release(): void;
+}

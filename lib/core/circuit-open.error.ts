@@ -1,0 +1,43 @@
+import { circuitOpenMessage } from './messages.js';
+
+const BRAND = Symbol.for('nestjs-circuit-breaker.CircuitOpenError');
+
+/**
+ * Thrown (or rejected with) when a breaker refuses a call because it is open, or because
+ * every half-open trial slot is taken. The call did not run.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await breaker.execute(() => callModel());
+ * } catch (error) {
+ *   if (isCircuitOpenError(error)) serveCachedAnswer(error.retryAfterMs);
+ *   else throw error;
+ * }
+ * ```
+ */
+export class CircuitOpenError extends Error {
+  override readonly name = 'CircuitOpenError';
+
+  /** Marks instances across copies of this package; read by {@link isCircuitOpenError}. */
+  readonly [BRAND] = true;
+
+  /**
+   * @param breakerName - The name of the breaker that refused the call.
+   * @param retryAfterMs - Milliseconds until the breaker lets a call through again.
+   */
+  constructor(
+    readonly breakerName: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(circuitOpenMessage(breakerName, retryAfterMs));
+  }
+}
+
+/**
+ * Tells whether a value is a {@link CircuitOpenError}, even one created by another copy of
+ * this package.
+ */
+export function isCircuitOpenError(value: unknown): value is CircuitOpenError {
+  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+}

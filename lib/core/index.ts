@@ -1,0 +1,7 @@
+export * from './breaker.js';
+export * from './breaker-options.js';
+export * from './breaker-permit.js';
+export * from './breaker-stats.js';
+export * from './circuit-open.error.js';
+export * from './circuit-state.js';
+export * from './clock.js';
