@@ -1,0 +1,152 @@
+import { Inject, UseInterceptors } from '@nestjs/common';
+import { isObservable, Observable } from 'rxjs';
+import type { BreakerOptions } from '../core/index.js';
+import { assertBreakerName, validateBreakerOptions } from '../core/index.js';
+import { BreakerRegistry } from '../breaker.registry.js';
+import { CIRCUIT_BREAKER_METADATA, REGISTRY_PROPERTY } from '../circuit-breaker.constants.js';
+import { CircuitBreakerInterceptor } from '../interceptors/circuit-breaker.interceptor.js';
+import { decoratorOwner, noRegistry, notAMethod, siteOf } from '../messages.js';
+import { guardObservable } from '../utils/guard-observable.js';
+
+/** What `@CircuitBreaker()` records on the method, read at start-up to create the breakers. */
+export interface CircuitBreakerMetadata {
+  /** The breaker's name. */
+  readonly name: string;
+  /** Options this use gives the breaker, over the module's defaults and per-name overrides. */
+  readonly options?: BreakerOptions;
+}
+
+/** What a guarded method returns; learnt from its declared type or its first result. */
+type ResultKind = 'unknown' | 'value' | 'promise' | 'observable';
+
+type AnyMethod = (...args: unknown[]) => unknown;
+
+/**
+ * Runs every call of a provider's or controller's method through the named breaker of the
+ * application's `BreakerRegistry`. Breakers are shared by name across the application.
+ *
+ * - A method returning a value or a Promise is guarded per call; a refusal throws (or rejects,
+ *   for async methods) a `CircuitOpenError` without running the method.
+ * - A method returning an Observable is guarded per subscription.
+ * - On a controller or gateway, `CircuitBreakerInterceptor` is applied to the method too, so a
+ *   refusal reaches HTTP, RPC and WebSocket clients as a 503, an `RpcException` or a `WsException`.
+ *
+ * The name and options are checked when the class is defined.
+ *
+ * @param name - The breaker's name, such as `model-api`.
+ * @param options - Options for this breaker, over the module's; every use of a name must agree.
+ * @throws TypeError or RangeError naming the option and the method when the name or an option
+ * is invalid.
+ *
+ * @example
+ * ```ts
+ * @Injectable()
+ * export class CompletionService {
+ *   @CircuitBreaker('model-api', { failureThreshold: 3 })
+ *   complete(prompt: string): Promise<string> {
+ *     return this.http.post('/v1/complete', { prompt });
+ *   }
+ * }
+ * ```
+ */
+export function CircuitBreaker(name: string, options?: BreakerOptions): MethodDecorator {
+  assertBreakerName(name);
+
+  return (target, key, descriptor) => {
+    const site = siteOf(target.constructor.name, key);
+    const original = descriptor.value as unknown;
+    if (typeof original !== 'function') throw new TypeError(notAMethod(site));
+
+    validateBreakerOptions(decoratorOwner(site, name), options);
+
+    const guarded = guard(original as AnyMethod, name, site, initialKind(target, key, original as AnyMethod));
+    copyMetadata(original, guarded);
+    Object.defineProperty(guarded, 'name', { value: original.name });
+    Reflect.defineMetadata(CIRCUIT_BREAKER_METADATA, { name, options }, guarded);
+
+    descriptor.value = guarded as typeof descriptor.value;
+    Inject(BreakerRegistry)(target, REGISTRY_PROPERTY);
+    UseInterceptors(CircuitBreakerInterceptor)(target, key, descriptor);
+
+    return descriptor;
+  };
+}
+
+/** The method that replaces the decorated one. */
+function guard(original: AnyMethod, name: string, site: string, kind: ResultKind): AnyMethod {
+  return function guarded(this: Record<symbol, BreakerRegistry | undefined>, ...args: unknown[]) {
+    const registry = this?.[REGISTRY_PROPERTY];
+    if (registry === undefined) throw new Error(noRegistry(site, name));
+
+    const breaker = registry.get(name);
+
+    if (kind === 'observable') {
+      const source = original.apply(this, args);
+      return isObservable(source) ? guardObservable(breaker, source) : source;
+    }
+
+    let permit;
+    try {
+      permit = breaker.acquire();
+    } catch (refusal) {
+      if (kind === 'promise') return Promise.reject(refusal);
+      throw refusal;
+    }
+
+    let result: unknown;
+    try {
+      result = original.apply(this, args);
+    } catch (error) {
+      permit.fail(error);
+      throw error;
+    }
+
+    if (isThenable(result)) {
+      kind = 'promise';
+      return result.then(
+        (value) => {
+          permit.succeed();
+          return value;
+        },
+        (error: unknown) => {
+          permit.fail(error);
+          throw error;
+        },
+      );
+    }
+
+    if (isObservable(result)) {
+      // The method built the Observable without running it: count from its subscription on.
+      kind = 'observable';
+      permit.release();
+      return guardObservable(breaker, result);
+    }
+
+    kind = 'value';
+    permit.succeed();
+    return result;
+  };
+}
+
+/**
+ * What the method returns, as far as can be told before it runs: the declared return type
+ * when decorator metadata was emitted, or an `async` function; otherwise learnt on first call.
+ */
+function initialKind(target: object, key: string | symbol, method: AnyMethod): ResultKind {
+  const declared: unknown = Reflect.getMetadata('design:returntype', target, key);
+  if (declared === Observable) return 'observable';
+  if (declared === Promise || method.constructor.name === 'AsyncFunction') return 'promise';
+
+  return 'unknown';
+}
+
+/** Keeps what decorators applied before this one recorded on the original function. */
+function copyMetadata(from: object, to: object): void {
+  for (const key of Reflect.getOwnMetadataKeys(from)) {
+    Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, from), to);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import type { HealthIndicatorResult } from '@nestjs/terminus';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { BreakerRegistry } from '../breaker.registry.js';
+import type { BreakerStats } from '../core/index.js';
+
+/** What the indicator reports for one breaker, beside terminus's own `status`. */
+export type BreakerHealthDetails = {
+  /** `closed`, `open` or `half-open`. */
+  readonly state: BreakerStats['state'];
+  /** Failures in a row while closed. */
+  readonly consecutiveFailures: number;
+  /** Milliseconds until the breaker lets a call through; 0 unless open. */
+  readonly retryAfterMs: number;
+};
+
+/**
+ * A @nestjs/terminus health indicator with one entry per breaker, keyed by its name: `down`
+ * while the breaker is open, `up` while closed. Half-open reports `degraded` where terminus
+ * knows that status (it keeps the check at HTTP 200) and `up` on versions without it.
+ *
+ * @example
+ * ```ts
+ * @Get('health')
+ * @HealthCheck()
+ * check() {
+ *   return this.health.check([() => this.breakers.isHealthy()]);
+ * }
+ * ```
+ */
+@Injectable()
+export class CircuitBreakerHealthIndicator {
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    private readonly registry: BreakerRegistry,
+  ) {}
+
+  /**
+   * Reports every breaker of the application, or only those named.
+   *
+   * @param names - Breakers to report; one not used yet is created, and so reports closed.
+   */
+  isHealthy(names?: readonly string[]): HealthIndicatorResult {
+    const breakers = names === undefined ? this.registry.names() : names;
+    const result: HealthIndicatorResult = {};
+
+    for (const name of breakers) {
+      Object.assign(result, this.report(this.registry.get(name).getStats()));
+    }
+
+    return result;
+  }
+
+  /** One breaker's entry; override to add details or change what a state reports. */
+  protected report(stats: BreakerStats): HealthIndicatorResult {
+    const session = this.indicators.check(stats.name);
+    const details: BreakerHealthDetails = {
+      state: stats.state,
+      consecutiveFailures: stats.consecutiveFailures,
+      retryAfterMs: stats.timeUntilRetry,
+    };
+
+    switch (stats.state) {
+      case 'closed':
+        return session.up(details);
+      case 'open':
+        return session.down(details);
+      case 'half-open':
+        return typeof session.degraded === 'function' ? session.degraded(details) : session.up(details);
+      default:
+        throw new Error(`Unknown breaker state: ${String(stats.state satisfies never)}`);
+    }
+  }
+}

@@ -1,0 +1,10 @@
+export * from './core/index.js';
+export { BreakerRegistry } from './breaker.registry.js';
+export { CircuitBreakerModule } from './circuit-breaker.module.js';
+export { CIRCUIT_BREAKER_OPTIONS } from './circuit-breaker.module-definition.js';
+export { CIRCUIT_BREAKER_METADATA } from './circuit-breaker.constants.js';
+export * from './decorators/circuit-breaker.decorator.js';
+export * from './interceptors/circuit-breaker.interceptor.js';
+export * from './interfaces/index.js';
+export { isServerFailure } from './utils/http-failure.js';
+export { guardObservable } from './utils/guard-observable.js';

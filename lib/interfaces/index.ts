@@ -1,0 +1,1 @@
+export * from './circuit-breaker-module-options.interface.js';

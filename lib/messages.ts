@@ -1,0 +1,47 @@
+import { breakerLabel, quote } from './core/messages.js';
+
+/**
+ * Every message the Nest layer shows to users, as small functions of their inputs.
+ */
+
+/** Where a decorator use sits, as `Class.method`. */
+export const siteOf = (className: string, methodName: string | symbol) =>
+  `${className}.${String(methodName)}`;
+
+/** The owner phrase of option messages about a decorator use. */
+export const decoratorOwner = (site: string, name: string) =>
+  `@CircuitBreaker(${JSON.stringify(name)}) on ${site}`;
+
+/** The decorator was put on something that is not a method. */
+export const notAMethod = (site: string) =>
+  `@CircuitBreaker() on ${site}: it decorates methods only, and ${site} is not a function.`;
+
+/** A decorated method ran on an instance Nest did not create with the module available. */
+export const noRegistry = (site: string, name: string) =>
+  `${site} is guarded by circuit breaker ${JSON.stringify(name)}, but its instance has no breaker registry. ` +
+  'Create it through Nest (not with `new`) in an application that imports CircuitBreakerModule.forRoot() ' +
+  '(use isGlobal: true to reach every module), and call the method on that instance.';
+
+/** Two decorator uses give one breaker different options. */
+export const conflictingOptions = (name: string, first: string, second: string) =>
+  `${breakerLabel(name)} gets different options from ${first} and ${second}. ` +
+  'A breaker is shared by name: give both uses the same options, or put them in forRoot({ breakers }).';
+
+/** Module options of the wrong shape. */
+export const invalidModuleOptions = (key: string, value: unknown, expected: string) =>
+  `CircuitBreakerModule.forRoot(): option "${key}" must be ${expected}, got ${quote(value)}.`;
+
+/** A module option the module does not know. */
+export const unknownModuleOption = (key: string, known: readonly string[]) =>
+  `CircuitBreakerModule.forRoot(): unknown option "${key}". Known options: ${known.join(', ')}.`;
+
+/** The owner phrase of messages about the module's `defaults`. */
+export const DEFAULTS_OWNER = 'CircuitBreakerModule.forRoot() defaults';
+
+/** Reset asked for a breaker the registry has never seen. */
+export const unknownBreaker = (name: string, known: readonly string[]) =>
+  `No circuit breaker is named ${JSON.stringify(name)}. Known breakers: ${known.length ? known.map((n) => JSON.stringify(n)).join(', ') : 'none yet'}.`;
+
+/** The log line of a state change. */
+export const stateChangeLog = (name: string, from: string, to: string, detail: string) =>
+  `${breakerLabel(name)}: ${from} -> ${to} (${detail})`;
