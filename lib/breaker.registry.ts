@@ -3,7 +3,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { Subject } from 'rxjs';
 import type { BreakerOptions, BreakerStats, StateChange } from './core/index.js';
-import { Breaker, resolveBreakerOptions, validateBreakerOptions } from './core/index.js';
+import {
+  assertBreakerName,
+  Breaker,
+  resolveBreakerOptions,
+  validateBreakerOptions,
+} from './core/index.js';
 import { breakerLabel } from './core/messages.js';
 import { LOGGER_CONTEXT } from './circuit-breaker.constants.js';
 import { CIRCUIT_BREAKER_OPTIONS } from './circuit-breaker.module-definition.js';
@@ -169,6 +174,7 @@ function checkModuleOptions(options: CircuitBreakerModuleOptions): void {
     throw new TypeError(invalidModuleOptions('breakers', breakers, 'an object of options by breaker name'));
   }
   for (const [name, overrides] of Object.entries(breakers ?? {})) {
+    assertBreakerName(name);
     validateBreakerOptions(breakerLabel(name), overrides);
   }
 

@@ -18,3 +18,21 @@ export interface CircuitBreakerModuleOptions {
    */
   logger?: LoggerService | false;
 }
+
+/**
+ * A class that builds the module options, for `forRootAsync({ useClass })` or `useExisting`.
+ *
+ * @example
+ * ```ts
+ * @Injectable()
+ * class BreakerConfig implements CircuitBreakerOptionsFactory {
+ *   createCircuitBreakerOptions() {
+ *     return { defaults: { timeout: 10_000 } };
+ *   }
+ * }
+ * ```
+ */
+export interface CircuitBreakerOptionsFactory {
+  /** Returns the module options, or a Promise of them. */
+  createCircuitBreakerOptions(): CircuitBreakerModuleOptions | Promise<CircuitBreakerModuleOptions>;
+}
