@@ -24,7 +24,8 @@ export interface BreakerOptions {
   halfOpenMaxCalls?: number;
   /**
    * Decides whether an error counts as a failure. An error it rejects still reaches the caller
-   * but changes no failure count. Default: every error counts.
+   * but changes no failure count. An error for which it throws counts as a failure. Default:
+   * every error counts.
    */
   isFailure?: (error: unknown) => boolean;
   /** Where the breaker reads time. Default: {@link monotonicClock}. */

@@ -254,7 +254,7 @@ export class Breaker {
 
   /** @internal Settles a permit's call with an error, which `isFailure` may ignore. */
   settleError(ticket: Ticket, error: unknown): void {
-    if (this.options.isFailure(error)) {
+    if (this.countsAsFailure(error)) {
       this.settleFailure(ticket, error);
       return;
     }
@@ -267,6 +267,18 @@ export class Breaker {
   release(ticket: Ticket): void {
     const phase = this.phase;
     if (ticket === this.epoch && phase.kind === 'half-open' && phase.inFlight > 0) phase.inFlight--;
+  }
+
+  /**
+   * Asks `isFailure` about an error. A rule that throws counts the error as a failure: its bug
+   * must not replace the caller's error, escape `execute()` synchronously or keep a trial slot.
+   */
+  private countsAsFailure(error: unknown): boolean {
+    try {
+      return this.options.isFailure(error);
+    } catch {
+      return true;
+    }
   }
 
   private settleFailure(ticket: Ticket, error: unknown): void {

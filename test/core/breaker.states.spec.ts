@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 
 import { Breaker, CircuitOpenError, DEFAULT_BREAKER_OPTIONS, monotonicClock } from '../../lib/core/index.js';
-import { failing, failTimes, pending, succeedTimes, succeeding } from './calls.js';
+import { failing, failTimes, pending, start, succeedTimes, succeeding } from './calls.js';
 import { fakeClock } from './fake-clock.js';
 
 describe('Breaker', () => {
@@ -74,7 +74,7 @@ describe('Breaker', () => {
       clock.advance(30_000);
       const trial = pending();
 
-      const first = breaker.execute(() => trial.promise);
+      const first = start(breaker, trial);
       const second = breaker.execute(succeeding());
 
       await expect(second).rejects.toBeInstanceOf(CircuitOpenError);
@@ -279,12 +279,18 @@ describe('Breaker', () => {
 
     it('reports trial successes and trials in flight while half-open', async () => {
       const clock = fakeClock();
-      const breaker = new Breaker('stats', { clock, failureThreshold: 1, timeout: 100, successThreshold: 3, halfOpenMaxCalls: 2 });
+      const breaker = new Breaker('stats', {
+        clock,
+        failureThreshold: 1,
+        timeout: 100,
+        successThreshold: 3,
+        halfOpenMaxCalls: 2,
+      });
       await failTimes(breaker, 1);
       clock.advance(100);
       await succeedTimes(breaker, 1);
       const trial = pending();
-      const running = breaker.execute(() => trial.promise);
+      const running = start(breaker, trial);
 
       expect(breaker.getStats()).toMatchObject({ state: 'half-open', trialSuccesses: 1, trialsInFlight: 1 });
 

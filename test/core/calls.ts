@@ -38,3 +38,14 @@ export function pending<T = string>(): Pending<T> {
   });
   return { promise, resolve, reject };
 }
+
+/**
+ * Starts a call through `breaker` that runs until the test settles `call`. The outcome is
+ * marked handled, so an assertion failing before the test awaits it cannot crash the run with
+ * an unhandled rejection; awaiting it still rejects as usual.
+ */
+export function start<T>(breaker: Breaker, call: Pending<T>): Promise<Awaited<T>> {
+  const outcome = breaker.execute(() => call.promise);
+  outcome.catch(() => undefined);
+  return outcome;
+}

@@ -8,7 +8,11 @@ import {
   CircuitOpenError,
   type CircuitBreakerModuleOptions,
 } from 'nestjs-circuit-breaker';
-import { BreakerConfig, BreakerConfigModule, ConfigBackedOptions } from './fixtures/breaker-config.module.js';
+import {
+  BreakerConfig,
+  BreakerConfigModule,
+  ConfigBackedOptions,
+} from './fixtures/breaker-config.module.js';
 import { NestApps } from './fixtures/nest-apps.js';
 import { PAYMENTS, PaymentsClient } from './fixtures/payments-client.js';
 
@@ -44,7 +48,12 @@ describe('CircuitBreakerModule', () => {
     it('gives every breaker the library defaults', async () => {
       const options = await optionsOf('plain', [CircuitBreakerModule.forRoot()]);
 
-      expect(options).toMatchObject({ failureThreshold: 5, timeout: 30_000, successThreshold: 2, halfOpenMaxCalls: 1 });
+      expect(options).toMatchObject({
+        failureThreshold: 5,
+        timeout: 30_000,
+        successThreshold: 2,
+        halfOpenMaxCalls: 1,
+      });
     });
   });
 
@@ -57,7 +66,12 @@ describe('CircuitBreakerModule', () => {
     it('applies the defaults over the library defaults to a breaker without overrides', async () => {
       const options = await optionsOf('plain', [CircuitBreakerModule.forRoot(layered)]);
 
-      expect(options).toMatchObject({ failureThreshold: 3, timeout: 1_000, successThreshold: 4, halfOpenMaxCalls: 1 });
+      expect(options).toMatchObject({
+        failureThreshold: 3,
+        timeout: 1_000,
+        successThreshold: 4,
+        halfOpenMaxCalls: 1,
+      });
     });
 
     it('lets the per-name overrides win over the defaults', async () => {
@@ -88,7 +102,10 @@ describe('CircuitBreakerModule', () => {
 
     it('builds the options with useClass, calling createCircuitBreakerOptions() on its own instance', async () => {
       const options = await optionsOf('plain', [
-        CircuitBreakerModule.forRootAsync({ imports: [BreakerConfigModule], useClass: ConfigBackedOptions }),
+        CircuitBreakerModule.forRootAsync({
+          imports: [BreakerConfigModule],
+          useClass: ConfigBackedOptions,
+        }),
       ]);
 
       expect(options).toMatchObject({ failureThreshold: 7, timeout: 4_321 });
@@ -97,17 +114,25 @@ describe('CircuitBreakerModule', () => {
     it('builds the options with useExisting, reusing a provider of an imported module', async () => {
       const moduleRef = await apps.context({
         imports: [
-          CircuitBreakerModule.forRootAsync({ imports: [BreakerConfigModule], useExisting: ConfigBackedOptions }),
+          CircuitBreakerModule.forRootAsync({
+            imports: [BreakerConfigModule],
+            useExisting: ConfigBackedOptions,
+          }),
         ],
       });
 
-      expect(moduleRef.get(BreakerRegistry).get('plain').options).toMatchObject({ failureThreshold: 7, timeout: 4_321 });
+      expect(moduleRef.get(BreakerRegistry).get('plain').options).toMatchObject({
+        failureThreshold: 7,
+        timeout: 4_321,
+      });
     });
   });
 
   describe('with isGlobal: true', () => {
     async function startGlobal() {
-      @Module({ imports: [CircuitBreakerModule.forRoot({ isGlobal: true, logger: false }), FeatureModule] })
+      @Module({
+        imports: [CircuitBreakerModule.forRoot({ isGlobal: true, logger: false }), FeatureModule],
+      })
       class AppModule {}
 
       return apps.context({ imports: [AppModule] });
@@ -124,7 +149,10 @@ describe('CircuitBreakerModule', () => {
 
       moduleRef.get(PaymentsClient).charge('paid');
 
-      expect(moduleRef.get(BreakerRegistry).get(PAYMENTS).getStats()).toMatchObject({ calls: 1, successes: 1 });
+      expect(moduleRef.get(BreakerRegistry).get(PAYMENTS).getStats()).toMatchObject({
+        calls: 1,
+        successes: 1,
+      });
     });
   });
 
@@ -133,13 +161,16 @@ describe('CircuitBreakerModule', () => {
       @Module({ imports: [CircuitBreakerModule.forRoot({ logger: false }), FeatureModule] })
       class AppModule {}
 
-      await expect(Test.createTestingModule({ imports: [AppModule] }).compile()).rejects.toThrow(/BreakerRegistry/);
+      await expect(Test.createTestingModule({ imports: [AppModule] }).compile()).rejects.toThrow(
+        /BreakerRegistry/,
+      );
     });
   });
 
   describe('in two applications of one process', () => {
     it('keeps a separate registry per application, so a breaker opened in one stays closed in the other', async () => {
-      const forRoot = () => CircuitBreakerModule.forRoot({ defaults: { failureThreshold: 1 }, logger: false });
+      const forRoot = () =>
+        CircuitBreakerModule.forRoot({ defaults: { failureThreshold: 1 }, logger: false });
       const first = await apps.context({ imports: [forRoot()], providers: [PaymentsClient] });
       const second = await apps.context({ imports: [forRoot()], providers: [PaymentsClient] });
 

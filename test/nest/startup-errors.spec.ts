@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import { Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { CircuitBreaker, CircuitBreakerModule, type CircuitBreakerModuleOptions } from 'nestjs-circuit-breaker';
+import {
+  CircuitBreaker,
+  CircuitBreakerModule,
+  type CircuitBreakerModuleOptions,
+} from 'nestjs-circuit-breaker';
 import { NestApps } from './fixtures/nest-apps.js';
 
 /** Compiles an application importing the module with these options, as a start-up would. */
@@ -22,13 +26,16 @@ describe('CircuitBreakerModule start-up', () => {
       ['timeout', -1, RangeError, /"timeout".*got -1\b/],
       ['successThreshold', 1.5, RangeError, /"successThreshold".*got 1\.5\b/],
       ['halfOpenMaxCalls', 'abc', TypeError, /"halfOpenMaxCalls".*got "abc"/],
-    ])('fails naming the defaults, option %s and its value %p', async (option, value, type, message) => {
-      const start = compileWith(untyped({ defaults: { [option]: value } }));
+    ])(
+      'fails naming the defaults, option %s and its value %p',
+      async (option, value, type, message) => {
+        const start = compileWith(untyped({ defaults: { [option]: value } }));
 
-      await expect(start).rejects.toThrow(type);
-      await expect(start).rejects.toThrow(/CircuitBreakerModule\.forRoot\(\) defaults/);
-      await expect(start).rejects.toThrow(message);
-    });
+        await expect(start).rejects.toThrow(type);
+        await expect(start).rejects.toThrow(/CircuitBreakerModule\.forRoot\(\) defaults/);
+        await expect(start).rejects.toThrow(message);
+      },
+    );
 
     it('fails naming an option the breakers do not know', async () => {
       const start = compileWith(untyped({ defaults: { failureTreshold: 3 } }));
@@ -43,7 +50,9 @@ describe('CircuitBreakerModule start-up', () => {
       const start = compileWith({ breakers: { 'model-api': { timeout: 0 } } });
 
       await expect(start).rejects.toThrow(RangeError);
-      await expect(start).rejects.toThrow(/Circuit breaker "model-api": option "timeout" .*got 0\b/);
+      await expect(start).rejects.toThrow(
+        /Circuit breaker "model-api": option "timeout" .*got 0\b/,
+      );
     });
   });
 
@@ -60,7 +69,11 @@ describe('CircuitBreakerModule start-up', () => {
     it.each([
       ['a string', 'console', /option "logger" must be a LoggerService or false, got "console"/],
       ['true', true, /option "logger" must be a LoggerService or false, got true/],
-      ['an object without log()', { info: () => undefined }, /option "logger" must be a LoggerService or false/],
+      [
+        'an object without log()',
+        { info: () => undefined },
+        /option "logger" must be a LoggerService or false/,
+      ],
     ])('fails for %s, naming the option and the value', async (_label, logger, message) => {
       const start = compileWith(untyped({ logger }));
 
@@ -72,10 +85,16 @@ describe('CircuitBreakerModule start-up', () => {
   describe('with forRootAsync() options that are invalid', () => {
     it('fails naming the option, the breaker and the value', async () => {
       const start = Test.createTestingModule({
-        imports: [CircuitBreakerModule.forRootAsync({ useFactory: () => ({ breakers: { search: { halfOpenMaxCalls: -2 } } }) })],
+        imports: [
+          CircuitBreakerModule.forRootAsync({
+            useFactory: () => ({ breakers: { search: { halfOpenMaxCalls: -2 } } }),
+          }),
+        ],
       }).compile();
 
-      await expect(start).rejects.toThrow(/Circuit breaker "search": option "halfOpenMaxCalls" .*got -2\b/);
+      await expect(start).rejects.toThrow(
+        /Circuit breaker "search": option "halfOpenMaxCalls" .*got -2\b/,
+      );
     });
   });
 
@@ -129,7 +148,10 @@ describe('CircuitBreakerModule start-up', () => {
         }
       }
 
-      const start = apps.context({ imports: [CircuitBreakerModule.forRoot()], providers: [SearchClient, SuggestClient] });
+      const start = apps.context({
+        imports: [CircuitBreakerModule.forRoot()],
+        providers: [SearchClient, SuggestClient],
+      });
 
       await expect(start).rejects.toThrow(/Circuit breaker "search" gets different options/);
       await expect(start).rejects.toThrow(/SearchClient\.query/);
@@ -145,7 +167,10 @@ describe('CircuitBreakerModule start-up', () => {
         }
       }
 
-      const start = apps.context({ imports: [CircuitBreakerModule.forRoot()], providers: [SearchClient, SuggestClient] });
+      const start = apps.context({
+        imports: [CircuitBreakerModule.forRoot()],
+        providers: [SearchClient, SuggestClient],
+      });
 
       await expect(start).resolves.toBeDefined();
     });
