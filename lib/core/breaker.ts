@@ -48,6 +48,7 @@ export class Breaker {
   private phase: Phase = { kind: 'closed', failures: 0 };
   private epoch = 0;
   private listeners: StateChangeListener[] | null = null;
+  private observer: Observer | null = null;
 
   private calls = 0;
   private successes = 0;
@@ -110,21 +111,23 @@ export class Breaker {
       return Promise.reject(error);
     }
 
-    if (!isThenable(result)) {
-      this.settleSuccess(ticket);
-      return Promise.resolve(result as Awaited<T>);
+    if (result instanceof Promise) {
+      // Observe the caller's own promise instead of chaining a new one: the outcome is
+      // recorded before the caller resumes (reactions run in order), and a guarded call costs
+      // one reaction more than a bare await, not a second promise to wait for.
+      const observer = this.observerFor(ticket);
+      result.then(observer.onFulfilled, observer.onRejected);
+      return result as Promise<Awaited<T>>;
+    }
+    if (isThenable(result)) {
+      const observer = this.observerFor(ticket);
+      const promise = Promise.resolve(result);
+      promise.then(observer.onFulfilled, observer.onRejected);
+      return promise;
     }
 
-    return Promise.resolve(result).then(
-      (value) => {
-        this.settleSuccess(ticket);
-        return value;
-      },
-      (error: unknown) => {
-        this.settleError(ticket, error);
-        throw error;
-      },
-    );
+    this.settleSuccess(ticket);
+    return Promise.resolve(result as Awaited<T>);
   }
 
   /**
@@ -295,6 +298,23 @@ export class Breaker {
     if (phase.kind === 'half-open') this.open('half-open', 'trial-failed', error);
   }
 
+  /**
+   * The settle callbacks for calls admitted in `ticket`'s epoch. Every call of an epoch shares
+   * one pair, so the hot path allocates no closures; a new epoch builds a new pair.
+   */
+  private observerFor(ticket: Ticket): Observer {
+    const cached = this.observer;
+    if (cached !== null && cached.ticket === ticket) return cached;
+
+    const observer: Observer = {
+      ticket,
+      onFulfilled: () => this.settleSuccess(ticket),
+      onRejected: (error: unknown) => this.settleError(ticket, error),
+    };
+    if (ticket === this.epoch) this.observer = observer;
+    return observer;
+  }
+
   /** Admits a call or counts a rejection; the hot path reads the clock only while open. */
   private admit(): Ticket {
     const phase = this.phase.kind === 'open' ? this.current() : this.phase;
@@ -369,6 +389,13 @@ export class Breaker {
       Error.stackTraceLimit = limit;
     }
   }
+}
+
+/** Callbacks that settle the calls of one epoch when their promises settle. */
+interface Observer {
+  readonly ticket: Ticket;
+  readonly onFulfilled: () => void;
+  readonly onRejected: (error: unknown) => void;
 }
 
 /** Reports one call's outcome once, whatever way the call ends. */
