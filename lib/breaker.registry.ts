@@ -61,7 +61,9 @@ export class BreakerRegistry implements OnModuleDestroy {
    */
   constructor(@Inject(CIRCUIT_BREAKER_OPTIONS) private readonly options: CircuitBreakerModuleOptions) {
     checkModuleOptions(options);
-    this.logger = options.logger === false ? null : (options.logger ?? new Logger(LOGGER_CONTEXT));
+    // Without a context of its own the default Logger prints the one passed per call, once; a
+    // user's LoggerService gets the same argument.
+    this.logger = options.logger === false ? null : (options.logger ?? new Logger());
   }
 
   /**

@@ -10,6 +10,9 @@ export interface BreakerPermit {
   succeed(): void;
   /** The call failed with `error`; the breaker's `isFailure` rule decides whether it counts. */
   fail(error: unknown): void;
-  /** The call was abandoned before an outcome: give its trial slot back and count nothing. */
+  /**
+   * The call was abandoned before an outcome: give its trial slot back and count nothing, not
+   * even the call.
+   */
   release(): void;
 }

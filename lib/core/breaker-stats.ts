@@ -16,7 +16,7 @@ export interface BreakerStats {
   readonly trialSuccesses: number;
   /** Trial calls running now while half-open. */
   readonly trialsInFlight: number;
-  /** Calls the breaker let through. */
+  /** Calls the breaker let through, less those released without an outcome. */
   readonly calls: number;
   /** Calls that succeeded. */
   readonly successes: number;

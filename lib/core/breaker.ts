@@ -263,11 +263,20 @@ export class Breaker {
     }
 
     this.ignored++;
-    this.release(ticket);
+    this.freeSlot(ticket);
   }
 
-  /** @internal Gives back a trial slot without counting an outcome. */
+  /**
+   * @internal Takes back an admission that produced no outcome: the trial slot is freed and
+   * the call is not counted.
+   */
   release(ticket: Ticket): void {
+    // A reset since the admission already cleared the count.
+    if (this.calls > 0) this.calls--;
+    this.freeSlot(ticket);
+  }
+
+  private freeSlot(ticket: Ticket): void {
     const phase = this.phase;
     if (ticket === this.epoch && phase.kind === 'half-open' && phase.inFlight > 0) phase.inFlight--;
   }

@@ -142,12 +142,12 @@ describe('Breaker', () => {
       expect(breaker.getStats().trialsInFlight).toBe(1);
     });
 
-    it('counts nothing on release()', () => {
+    it('counts nothing on release(), not even the call', () => {
       const { breaker } = breakerWithClock();
 
       breaker.acquire().release();
 
-      expect(breaker.getStats()).toMatchObject({ calls: 1, successes: 0, failures: 0, ignored: 0 });
+      expect(breaker.getStats()).toMatchObject({ calls: 0, successes: 0, failures: 0, ignored: 0 });
     });
 
     it('lets isFailure decide whether fail() counts', () => {
