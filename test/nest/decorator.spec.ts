@@ -337,6 +337,22 @@ describe('@CircuitBreaker()', () => {
       expect(stats('stream')).toMatchObject({ calls: 1, failures: 1, state: 'open' });
     });
 
+    // Fails: Breaker.release() takes the call count back even when a reset came between the
+    // admission and the release, so it un-counts a call admitted after the reset.
+    it.failing(
+      'leaves calls admitted after a reset counted when an earlier one unsubscribes',
+      () => {
+        const early = kinds.stream(NEVER).subscribe();
+        registry.reset('stream');
+        const late = kinds.stream(NEVER).subscribe();
+
+        early.unsubscribe();
+
+        expect(stats('stream').calls).toBe(1);
+        late.unsubscribe();
+      },
+    );
+
     it('gives the trial slot back without counting when unsubscribed before any value', () => {
       halfOpen('stream');
       const refused: unknown[] = [];
@@ -358,9 +374,7 @@ describe('@CircuitBreaker()', () => {
       second.unsubscribe();
     });
 
-    // Fails: without a declared return type the first call takes a permit (counting a call)
-    // before the decorator sees that the result is an Observable.
-    it.failing('counts nothing until subscribed, without a declared return type', () => {
+    it('counts nothing until subscribed, without a declared return type', () => {
       kinds.untypedStream(of('quote'));
 
       expect(stats('untyped-stream').calls).toBe(0);

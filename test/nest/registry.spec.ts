@@ -306,9 +306,7 @@ describe('BreakerRegistry', () => {
       expect(nestLogger.at('warn')[0]?.params).toContain('CircuitBreaker');
     });
 
-    // Fails: lib/breaker.registry.ts builds `new Logger(LOGGER_CONTEXT)` and also passes
-    // LOGGER_CONTEXT to warn()/log(), so ConsoleLogger prints the context as a second message.
-    it.failing("prints each state change as one line on Nest's default ConsoleLogger", async () => {
+    it("prints each state change as one line on Nest's default ConsoleLogger", async () => {
       const printed = new PrintedLinesLogger();
       await start({ logger: undefined }, printed);
 
