@@ -1,0 +1,24 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { CompletionMessagesController } from './completion-messages.controller.js';
+import { CompletionsController } from './completions.controller.js';
+import type { ModelApiOptions } from './model-api.options.js';
+import { MODEL_API_OPTIONS } from './model-api.options.js';
+import { ModelApiService } from './model-api.service.js';
+
+/**
+ * The completion feature: the guarded model API client and its HTTP and TCP entry points. It
+ * reaches the breaker registry because the root module imports CircuitBreakerModule globally.
+ */
+@Module({})
+export class CompletionsModule {
+  /** The feature calling the model API at these options. */
+  static forRoot(options: ModelApiOptions): DynamicModule {
+    return {
+      module: CompletionsModule,
+      controllers: [CompletionsController, CompletionMessagesController],
+      providers: [{ provide: MODEL_API_OPTIONS, useValue: options }, ModelApiService],
+      exports: [ModelApiService],
+    };
+  }
+}
