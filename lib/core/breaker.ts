@@ -47,6 +47,8 @@ export class Breaker {
 
   private phase: Phase = { kind: 'closed', failures: 0 };
   private epoch = 0;
+  /** The epoch of the last reset: admissions before it were cleared from the counters. */
+  private countedFrom = 0;
   private listeners: StateChangeListener[] | null = null;
   private observer: Observer | null = null;
 
@@ -218,6 +220,7 @@ export class Breaker {
     this.openedAt = null;
     this.lastFailureAt = null;
     this.moveTo({ kind: 'closed', failures: 0 }, from, 'reset');
+    this.countedFrom = this.epoch;
   }
 
   /**
@@ -272,7 +275,7 @@ export class Breaker {
    */
   release(ticket: Ticket): void {
     // A reset since the admission already cleared the count.
-    if (this.calls > 0) this.calls--;
+    if (ticket >= this.countedFrom) this.calls--;
     this.freeSlot(ticket);
   }
 
