@@ -1,6 +1,6 @@
 import { Breaker, type BreakerOptions, type StateChange } from '../../lib/core/index.js';
 import { failTimes, pending, succeedTimes } from './calls.js';
-import { fakeClock, type FakeClock } from './fake-clock.js';
+import { fakeClock, type FakeClock } from '../support/fake-clock.js';
 
 const TIMEOUT = 1_000;
 

@@ -1,6 +1,6 @@
 import { Breaker, DEFAULT_BREAKER_OPTIONS, type BreakerOptions } from '../../lib/core/index.js';
 import { failTimes, pending, start, succeedTimes, succeeding } from './calls.js';
-import { fakeClock } from './fake-clock.js';
+import { fakeClock } from '../support/fake-clock.js';
 
 /** Builds a breaker from options a JavaScript caller or a bad config might pass. */
 const build = (options: unknown) => () => new Breaker('orders-api', options as BreakerOptions);

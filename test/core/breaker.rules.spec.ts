@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 
 import { Breaker, CircuitOpenError, type BreakerOptions } from '../../lib/core/index.js';
 import { failTimes, pending, start, succeedTimes, succeeding } from './calls.js';
-import { fakeClock, type FakeClock } from './fake-clock.js';
+import { fakeClock, type FakeClock } from '../support/fake-clock.js';
 
 const TIMEOUT = 1_000;
 

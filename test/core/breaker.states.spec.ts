@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 
 import { Breaker, CircuitOpenError, DEFAULT_BREAKER_OPTIONS, monotonicClock } from '../../lib/core/index.js';
 import { failing, failTimes, pending, start, succeedTimes, succeeding } from './calls.js';
-import { fakeClock } from './fake-clock.js';
+import { fakeClock } from '../support/fake-clock.js';
 
 describe('Breaker', () => {
   describe('with default options', () => {

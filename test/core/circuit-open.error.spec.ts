@@ -1,6 +1,6 @@
 import { Breaker, CircuitOpenError, isCircuitOpenError } from '../../lib/core/index.js';
 import { failTimes, succeeding } from './calls.js';
-import { fakeClock } from './fake-clock.js';
+import { fakeClock } from '../support/fake-clock.js';
 
 describe('CircuitOpenError', () => {
   describe('when built directly', () => {

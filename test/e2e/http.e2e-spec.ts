@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { BreakerRegistry, CircuitBreakerInterceptor } from 'nestjs-circuit-breaker';
 import request from 'supertest';
 import { HttpAppModule, MISSING_ITEM } from './apps/http-app.module.js';
-import { fakeClock } from './support/fake-clock.js';
+import { fakeClock } from '../support/fake-clock.js';
 import { Upstream, UPSTREAM_SECRET } from './support/upstream.js';
 
 const TIMEOUT = 10_000;

@@ -6,7 +6,7 @@ import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { BreakerRegistry } from 'nestjs-circuit-breaker';
 import { firstValueFrom } from 'rxjs';
 import { MicroserviceAppModule } from './apps/microservice-app.module.js';
-import { fakeClock } from './support/fake-clock.js';
+import { fakeClock } from '../support/fake-clock.js';
 import { freePort } from './support/free-port.js';
 import { Upstream, UPSTREAM_SECRET } from './support/upstream.js';
 

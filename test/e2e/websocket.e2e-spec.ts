@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { BreakerRegistry } from 'nestjs-circuit-breaker';
 import { WebSocketAppModule } from './apps/websocket-app.module.js';
-import { fakeClock } from './support/fake-clock.js';
+import { fakeClock } from '../support/fake-clock.js';
 import { Upstream, UPSTREAM_SECRET } from './support/upstream.js';
 import { WsTestClient } from './support/ws-client.js';
 

@@ -19,7 +19,7 @@ import {
   CircuitBreakerModule,
   CircuitOpenError,
 } from 'nestjs-circuit-breaker';
-import { fakeClock, type FakeClock } from './fixtures/fake-clock.js';
+import { fakeClock, type FakeClock } from '../support/fake-clock.js';
 import { NestApps } from './fixtures/nest-apps.js';
 
 const TIMEOUT = 1_000;

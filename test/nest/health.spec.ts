@@ -4,7 +4,7 @@ import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminu
 import request from 'supertest';
 import { BreakerRegistry, CircuitBreaker, CircuitBreakerModule } from 'nestjs-circuit-breaker';
 import { CircuitBreakerHealthIndicator } from 'nestjs-circuit-breaker/health';
-import { fakeClock, type FakeClock } from './fixtures/fake-clock.js';
+import { fakeClock, type FakeClock } from '../support/fake-clock.js';
 import { NestApps } from './fixtures/nest-apps.js';
 import { PAYMENTS, PaymentsClient } from './fixtures/payments-client.js';
 

@@ -14,7 +14,7 @@ import {
   type CircuitBreakerModuleOptions,
   type StateChange,
 } from 'nestjs-circuit-breaker';
-import { fakeClock, type FakeClock } from './fixtures/fake-clock.js';
+import { fakeClock, type FakeClock } from '../support/fake-clock.js';
 import { NestApps } from './fixtures/nest-apps.js';
 import { PAYMENTS, PaymentsClient } from './fixtures/payments-client.js';
 import { PrintedLinesLogger, RecordingLogger } from './fixtures/recording-logger.js';
