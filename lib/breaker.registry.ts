@@ -2,7 +2,12 @@ import type { LoggerService, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { Subject } from 'rxjs';
-import type { BreakerOptions, BreakerStats, StateChange } from './core/index.js';
+import type {
+  BreakerOptions,
+  BreakerStats,
+  ResolvedBreakerOptions,
+  StateChange,
+} from './core/index.js';
 import {
   assertBreakerName,
   Breaker,
@@ -48,7 +53,10 @@ interface Declaration {
 export class BreakerRegistry implements OnModuleDestroy {
   private readonly breakers = new Map<string, Breaker>();
   private readonly declarations = new Map<string, Declaration>();
-  private readonly unsubscribers: Array<() => void> = [];
+  /** One listener for every breaker: a change carries its breaker's name. */
+  private readonly relay = (change: StateChange) => this.onStateChange(change);
+  /** The resolved options of breakers with no options of their own, shared by all of them. */
+  private sharedOptions: ResolvedBreakerOptions | null = null;
   private readonly changes = new Subject<StateChange>();
   private readonly logger: LoggerService | null;
 
@@ -127,25 +135,37 @@ export class BreakerRegistry implements OnModuleDestroy {
 
   /** Stops the state-change stream and detaches from the breakers. */
   onModuleDestroy(): void {
-    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    for (const breaker of this.breakers.values()) breaker.offStateChange(this.relay);
     this.changes.complete();
   }
 
   private create(name: string): Breaker {
-    const breaker = new Breaker(
-      name,
-      resolveBreakerOptions(
-        name,
-        { isFailure: isServerFailure },
-        this.options.defaults,
-        this.options.breakers?.[name],
-        this.declarations.get(name)?.options,
-      ),
-    );
+    const breaker = new Breaker(name, this.optionsFor(name));
 
-    this.unsubscribers.push(breaker.onStateChange((change) => this.onStateChange(change)));
+    breaker.onStateChange(this.relay);
     this.breakers.set(name, breaker);
     return breaker;
+  }
+
+  /** A breaker's options; those with none of their own share one resolved set. */
+  private optionsFor(name: string): ResolvedBreakerOptions {
+    // Own keys only: a breaker named "constructor" must not pick up Object.prototype's.
+    const breakers = this.options.breakers;
+    const own = breakers !== undefined && Object.hasOwn(breakers, name) ? breakers[name] : undefined;
+    const declared = this.declarations.get(name)?.options;
+    if (own === undefined && declared === undefined && this.sharedOptions !== null) {
+      return this.sharedOptions;
+    }
+
+    const resolved = resolveBreakerOptions(
+      name,
+      { isFailure: isServerFailure },
+      this.options.defaults,
+      own,
+      declared,
+    );
+    if (own === undefined && declared === undefined) this.sharedOptions = resolved;
+    return resolved;
   }
 
   private onStateChange(change: StateChange): void {

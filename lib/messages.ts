@@ -45,3 +45,7 @@ export const unknownBreaker = (name: string, known: readonly string[]) =>
 /** The log line of a state change. */
 export const stateChangeLog = (name: string, from: string, to: string, detail: string) =>
   `${breakerLabel(name)}: ${from} -> ${to} (${detail})`;
+
+/** What a refused HTTP, RPC or WebSocket client reads. */
+export const refusedMessage = (name: string, retryAfterSeconds: number) =>
+  `${breakerLabel(name)} is open: the request was not passed on. Retry in ${retryAfterSeconds} s.`;

@@ -58,6 +58,9 @@ const KNOWN_OPTIONS: readonly string[] = Object.keys(DEFAULT_BREAKER_OPTIONS);
 
 const WHOLE_NUMBER = 'a whole number of at least 1';
 
+/** Option sets made by resolveBreakerOptions; frozen, so they stay valid once checked. */
+const RESOLVED = new WeakSet<object>();
+
 /**
  * Checks a breaker name.
  *
@@ -130,5 +133,15 @@ export function resolveBreakerOptions(
     }
   }
 
-  return Object.freeze(resolved) as ResolvedBreakerOptions;
+  const frozen = Object.freeze(resolved) as ResolvedBreakerOptions;
+  RESOLVED.add(frozen);
+  return frozen;
+}
+
+/**
+ * Whether `options` came from {@link resolveBreakerOptions}: already checked and complete, so
+ * breakers built from it can share it instead of each keeping a copy.
+ */
+export function isResolvedOptions(options: unknown): options is ResolvedBreakerOptions {
+  return typeof options === 'object' && options !== null && RESOLVED.has(options);
 }

@@ -1,5 +1,5 @@
 import type { BreakerOptions, ResolvedBreakerOptions } from './breaker-options.js';
-import { assertBreakerName, resolveBreakerOptions } from './breaker-options.js';
+import { assertBreakerName, isResolvedOptions, resolveBreakerOptions } from './breaker-options.js';
 import type { BreakerPermit } from './breaker-permit.js';
 import type { BreakerStats } from './breaker-stats.js';
 import { CircuitOpenError } from './circuit-open.error.js';
@@ -14,10 +14,11 @@ type Phase =
   | { readonly kind: 'open'; readonly retryAt: number }
   | { readonly kind: 'half-open'; inFlight: number; successes: number };
 
-/** A call's admission: the epoch it was admitted in, or {@link REFUSED}. */
-type Ticket = number;
+/** @internal A call's admission: the epoch it was admitted in, or {@link REFUSED}. */
+export type Ticket = number;
 
-const REFUSED: Ticket = -1;
+/** @internal The ticket of a refused call. */
+export const REFUSED: Ticket = -1;
 
 /**
  * While half-open with every trial slot busy, the breaker cannot know when a slot frees up;
@@ -51,6 +52,7 @@ export class Breaker {
   private countedFrom = 0;
   private listeners: StateChangeListener[] | null = null;
   private observer: Observer | null = null;
+  private refusalError: CircuitOpenError | null = null;
 
   private calls = 0;
   private successes = 0;
@@ -70,7 +72,7 @@ export class Breaker {
     options?: BreakerOptions | ResolvedBreakerOptions,
   ) {
     assertBreakerName(name);
-    this.options = resolveBreakerOptions(name, options);
+    this.options = isResolvedOptions(options) ? options : resolveBreakerOptions(name, options);
   }
 
   /** The current state; an open breaker whose timeout has passed reads as half-open. */
@@ -113,23 +115,24 @@ export class Breaker {
       return Promise.reject(error);
     }
 
-    if (result instanceof Promise) {
-      // Observe the caller's own promise instead of chaining a new one: the outcome is
-      // recorded before the caller resumes (reactions run in order), and a guarded call costs
-      // one reaction more than a bare await, not a second promise to wait for.
-      const observer = this.observerFor(ticket);
-      result.then(observer.onFulfilled, observer.onRejected);
-      return result as Promise<Awaited<T>>;
-    }
-    if (isThenable(result)) {
-      const observer = this.observerFor(ticket);
-      const promise = Promise.resolve(result);
-      promise.then(observer.onFulfilled, observer.onRejected);
-      return promise;
-    }
+    if (isThenable(result)) return this.watch(ticket, result);
 
     this.settleSuccess(ticket);
     return Promise.resolve(result as Awaited<T>);
+  }
+
+  /**
+   * @internal Settles an admitted call when its promise settles, and returns the promise.
+   *
+   * It observes the caller's own native promise instead of chaining a new one: the outcome is
+   * recorded before the caller resumes (reactions run in order), and a guarded call costs one
+   * reaction more than a bare await, not a second promise to wait for.
+   */
+  watch<T>(ticket: Ticket, result: PromiseLike<T>): Promise<Awaited<T>> {
+    const promise = (result instanceof Promise ? result : Promise.resolve(result)) as Promise<Awaited<T>>;
+    const observer = this.observerFor(ticket);
+    promise.then(observer.onFulfilled, observer.onRejected);
+    return promise;
   }
 
   /**
@@ -230,12 +233,17 @@ export class Breaker {
    * @returns A function that removes the listener.
    */
   onStateChange(listener: StateChangeListener): () => void {
-    (this.listeners ??= []).push(listener);
+    // Most breakers get one listener (their registry's): an exact-size array keeps them small.
+    if (this.listeners === null) this.listeners = [listener];
+    else this.listeners.push(listener);
 
-    return () => {
-      const index = this.listeners?.indexOf(listener) ?? -1;
-      if (index >= 0) this.listeners!.splice(index, 1);
-    };
+    return () => this.offStateChange(listener);
+  }
+
+  /** Removes a listener added with {@link onStateChange}; does nothing if it is not there. */
+  offStateChange(listener: StateChangeListener): void {
+    const index = this.listeners?.indexOf(listener) ?? -1;
+    if (index >= 0) this.listeners!.splice(index, 1);
   }
 
   /** @internal Settles a permit's call as a success. */
@@ -327,8 +335,11 @@ export class Breaker {
     return observer;
   }
 
-  /** Admits a call or counts a rejection; the hot path reads the clock only while open. */
-  private admit(): Ticket {
+  /**
+   * @internal Admits a call, returning its ticket, or counts a rejection and returns
+   * {@link REFUSED}. The hot path reads the clock only while open.
+   */
+  admit(): Ticket {
     const phase = this.phase.kind === 'open' ? this.current() : this.phase;
 
     switch (phase.kind) {
@@ -370,6 +381,7 @@ export class Breaker {
   private moveTo(next: Phase, from: CircuitState, reason: TransitionReason, error?: unknown): void {
     this.phase = next;
     this.epoch++;
+    this.refusalError = null;
     if (from === next.kind || this.listeners === null) return;
 
     const change = {
@@ -390,13 +402,23 @@ export class Breaker {
     }
   }
 
-  private refusal(): CircuitOpenError {
-    // A refusal is routine while open; its stack would only point at the breaker, so skip
-    // capturing one. The error still names the breaker and the wait.
+  /**
+   * @internal The error for a refused call. Refusals are routine while open, so each phase
+   * builds one, without a stack trace (it would only point at the breaker), and every refusal
+   * of that phase shares it; its `retryAfterMs` is read live.
+   */
+  refusal(): CircuitOpenError {
+    if (this.refusalError !== null) return this.refusalError;
+
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      return new CircuitOpenError(this.name, this.getTimeUntilRetry());
+      const phase = this.phase;
+      const wait =
+        phase.kind === 'open'
+          ? () => Math.max(0, Math.ceil(phase.retryAt - this.options.clock.now()))
+          : BUSY_TRIAL_RETRY_MS;
+      return (this.refusalError = new CircuitOpenError(this.name, wait));
     } finally {
       Error.stackTraceLimit = limit;
     }
@@ -438,7 +460,8 @@ class Permit implements BreakerPermit {
   }
 }
 
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+/** @internal Whether a value has a callable `then`, as promises and promise-likes do. */
+export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | null)?.then === 'function';
 }
 

@@ -22,15 +22,30 @@ export class CircuitOpenError extends Error {
   /** Marks instances across copies of this package; read by {@link isCircuitOpenError}. */
   readonly [BRAND] = true;
 
+  readonly #wait: number | (() => number);
+
   /**
    * @param breakerName - The name of the breaker that refused the call.
-   * @param retryAfterMs - Milliseconds until the breaker lets a call through again.
+   * @param retryAfterMs - Milliseconds until the breaker lets a call through again, or a
+   * function that tells it at the time it is read.
    */
   constructor(
     readonly breakerName: string,
-    readonly retryAfterMs: number,
+    retryAfterMs: number | (() => number),
   ) {
-    super(circuitOpenMessage(breakerName, retryAfterMs));
+    super(circuitOpenMessage(breakerName));
+    this.#wait = retryAfterMs;
+  }
+
+  /**
+   * Milliseconds until the breaker lets a call through again, as of reading.
+   *
+   * A breaker refuses every call of one open period with the same error, so this is worked out
+   * when read rather than fixed when the error was made.
+   */
+  get retryAfterMs(): number {
+    const wait = this.#wait;
+    return typeof wait === 'number' ? wait : wait();
   }
 }
 

@@ -1,4 +1,4 @@
-export * from './breaker.js';
+export { Breaker } from './breaker.js';
 export * from './breaker-options.js';
 export * from './breaker-permit.js';
 export * from './breaker-stats.js';

@@ -19,8 +19,8 @@ export function quote(value: unknown): string {
 }
 
 /** The message of a `CircuitOpenError`. */
-export const circuitOpenMessage = (name: string, retryAfterMs: number) =>
-  `${breakerLabel(name)} is open: the call was not made. Retry in ${retryAfterMs} ms.`;
+export const circuitOpenMessage = (name: string) =>
+  `${breakerLabel(name)} is open: the call was not made. Retry once it lets calls through again (see retryAfterMs).`;
 
 /**
  * Names whose options a message is about, such as `Circuit breaker "model-api"`; option

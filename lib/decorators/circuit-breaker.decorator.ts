@@ -1,7 +1,9 @@
 import { Inject, UseInterceptors } from '@nestjs/common';
 import { isObservable, Observable } from 'rxjs';
 import type { BreakerOptions } from '../core/index.js';
+import type { Breaker } from '../core/index.js';
 import { assertBreakerName, validateBreakerOptions } from '../core/index.js';
+import { isThenable, REFUSED } from '../core/breaker.js';
 import { BreakerRegistry } from '../breaker.registry.js';
 import { CIRCUIT_BREAKER_METADATA, REGISTRY_PROPERTY } from '../circuit-breaker.constants.js';
 import { CircuitBreakerInterceptor } from '../interceptors/circuit-breaker.interceptor.js';
@@ -74,21 +76,32 @@ export function CircuitBreaker(name: string, options?: BreakerOptions): MethodDe
 
 /** The method that replaces the decorated one. */
 function guard(original: AnyMethod, name: string, site: string, kind: ResultKind): AnyMethod {
-  return function guarded(this: Record<symbol, BreakerRegistry | undefined>, ...args: unknown[]) {
+  // The breaker of the last registry seen: a registry never replaces a breaker it made, and
+  // one application per process is the rule, so the name lookup is skipped on the hot path.
+  let lastRegistry: BreakerRegistry | undefined;
+  let lastBreaker: Breaker | undefined;
+
+  return function guarded(this: Record<symbol, BreakerRegistry | undefined>) {
     const registry = this?.[REGISTRY_PROPERTY];
     if (registry === undefined) throw new Error(noRegistry(site, name));
 
-    const breaker = registry.get(name);
+    let breaker = lastBreaker;
+    if (registry !== lastRegistry || breaker === undefined) {
+      breaker = lastBreaker = registry.get(name);
+      lastRegistry = registry;
+    }
+
+    // `arguments` rather than a rest parameter: no array is built per call.
+    const args = arguments as unknown as unknown[];
 
     if (kind === 'observable') {
       const source = original.apply(this, args);
       return isObservable(source) ? guardObservable(breaker, source) : source;
     }
 
-    let permit;
-    try {
-      permit = breaker.acquire();
-    } catch (refusal) {
+    const ticket = breaker.admit();
+    if (ticket === REFUSED) {
+      const refusal = breaker.refusal();
       if (kind === 'promise') return Promise.reject(refusal);
       throw refusal;
     }
@@ -97,33 +110,24 @@ function guard(original: AnyMethod, name: string, site: string, kind: ResultKind
     try {
       result = original.apply(this, args);
     } catch (error) {
-      permit.fail(error);
+      breaker.settleError(ticket, error);
       throw error;
     }
 
     if (isThenable(result)) {
       kind = 'promise';
-      return result.then(
-        (value) => {
-          permit.succeed();
-          return value;
-        },
-        (error: unknown) => {
-          permit.fail(error);
-          throw error;
-        },
-      );
+      return breaker.watch(ticket, result);
     }
 
     if (isObservable(result)) {
       // The method built the Observable without running it: count from its subscription on.
       kind = 'observable';
-      permit.release();
+      breaker.release(ticket);
       return guardObservable(breaker, result);
     }
 
     kind = 'value';
-    permit.succeed();
+    breaker.settleSuccess(ticket);
     return result;
   };
 }
@@ -147,6 +151,3 @@ function copyMetadata(from: object, to: object): void {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}

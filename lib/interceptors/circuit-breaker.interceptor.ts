@@ -4,6 +4,7 @@ import type { Observable } from 'rxjs';
 import { catchError, throwError } from 'rxjs';
 import type { CircuitOpenError } from '../core/index.js';
 import { isCircuitOpenError } from '../core/index.js';
+import { refusedMessage } from '../messages.js';
 import { loadRpcException, loadWsException } from '../utils/transport-exceptions.js';
 
 /**
@@ -71,11 +72,13 @@ export class CircuitBreakerInterceptor implements NestInterceptor {
 
   /** The facts a refused client is given. */
   protected describe(error: CircuitOpenError): Omit<CircuitOpenResponse, 'statusCode' | 'status'> {
+    const retryAfter = retryAfterSeconds(error.retryAfterMs);
+
     return {
       error: 'Service Unavailable',
-      message: error.message,
+      message: refusedMessage(error.breakerName, retryAfter),
       breaker: error.breakerName,
-      retryAfter: retryAfterSeconds(error.retryAfterMs),
+      retryAfter,
     };
   }
 

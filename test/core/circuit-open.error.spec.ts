@@ -23,11 +23,19 @@ describe('CircuitOpenError', () => {
       expect(error).toBeInstanceOf(CircuitOpenError);
     });
 
-    it('names the breaker and the wait in its message', () => {
+    it('names the breaker in its message and points at retryAfterMs for the wait', () => {
       const { message } = new CircuitOpenError('payments', 1_500);
 
       expect(message).toContain('"payments"');
-      expect(message).toContain('1500 ms');
+      expect(message).toContain('retryAfterMs');
+    });
+
+    it('reads the wait from a function when given one', () => {
+      let wait = 900;
+      const error = new CircuitOpenError('payments', () => wait);
+      wait = 400;
+
+      expect(error.retryAfterMs).toBe(400);
     });
 
     it('shows its name in its string form', () => {
@@ -47,6 +55,43 @@ describe('CircuitOpenError', () => {
       expect(refusal).toBeInstanceOf(CircuitOpenError);
       expect(refusal).toMatchObject({ name: 'CircuitOpenError', breakerName: 'payments', retryAfterMs: 1_500 });
       expect((refusal as Error).message).toContain('"payments"');
+    });
+
+    it('shares one error across the refusals of one open period, its wait read live', async () => {
+      const clock = fakeClock();
+      const breaker = new Breaker('payments', { clock, failureThreshold: 1, timeout: 2_000 });
+      await failTimes(breaker, 1);
+
+      const first = await breaker.execute(succeeding()).catch((error: unknown) => error);
+      clock.advance(500);
+      const second = await breaker.execute(succeeding()).catch((error: unknown) => error);
+
+      expect(second).toBe(first);
+      expect((first as CircuitOpenError).retryAfterMs).toBe(1_500);
+    });
+
+    it('refuses with a new error once the breaker opened again', async () => {
+      const clock = fakeClock();
+      const breaker = new Breaker('payments', { clock, failureThreshold: 1, timeout: 2_000 });
+      await failTimes(breaker, 1);
+      const first = await breaker.execute(succeeding()).catch((error: unknown) => error);
+      clock.advance(2_000);
+      await failTimes(breaker, 1);
+
+      const second = await breaker.execute(succeeding()).catch((error: unknown) => error);
+
+      expect(second).not.toBe(first);
+      expect((second as CircuitOpenError).retryAfterMs).toBe(2_000);
+      expect((first as CircuitOpenError).retryAfterMs).toBe(0);
+    });
+
+    it('carries no stack frames', async () => {
+      const breaker = new Breaker('payments', { failureThreshold: 1 });
+      await failTimes(breaker, 1);
+
+      const refusal = (await breaker.execute(succeeding()).catch((error: unknown) => error)) as Error;
+
+      expect(refusal.stack?.split('\n')).toHaveLength(1);
     });
   });
 
