@@ -11,6 +11,10 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
 export type TransitionReason =
   /** Consecutive failures reached `failureThreshold` while closed. */
   | 'failure-threshold'
+  /** Failed calls reached `failureRateThreshold` percent of the window while closed. */
+  | 'failure-rate'
+  /** Slow calls reached `slowCallRateThreshold` percent of the window while closed. */
+  | 'slow-call-rate'
   /** The open `timeout` passed, so trial calls are allowed. */
   | 'timeout-elapsed'
   /** A trial call failed while half-open. */
@@ -32,7 +36,7 @@ export interface StateChange {
   readonly reason: TransitionReason;
   /** When it happened, in the breaker clock's milliseconds. */
   readonly at: number;
-  /** The error that caused the change, for `failure-threshold` and `trial-failed`. */
+  /** The error that caused the change, when a failure did. */
   readonly error?: unknown;
   /** For a change to `open`: milliseconds until trial calls are allowed. */
   readonly retryAfterMs?: number;

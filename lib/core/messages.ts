@@ -51,3 +51,7 @@ export const optionsNotAnObject = (owner: string, value: unknown) =>
 /** A breaker name that is empty or not a string. */
 export const invalidName = (value: unknown) =>
   `A circuit breaker name must be a non-empty string, got ${quote(value)} (${typeof value}). Give every breaker a name such as "model-api".`;
+
+/** The message of a `CallTimeoutError`. */
+export const callTimeoutMessage = (name: string, timeoutMs: number) =>
+  `${breakerLabel(name)}: the call ran longer than its ${timeoutMs} ms call timeout and was abandoned.`;

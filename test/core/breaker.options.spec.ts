@@ -141,7 +141,7 @@ describe('Breaker', () => {
         clock,
       });
 
-      expect(breaker.options).toEqual({
+      expect(breaker.options).toMatchObject({
         failureThreshold: 7,
         timeout: 1,
         successThreshold: 1,

@@ -341,6 +341,7 @@ describe('Breaker', () => {
       expect(breaker.getStats()).toEqual({
         name: 'rules',
         state: 'closed',
+        mode: 'normal',
         consecutiveFailures: 0,
         trialSuccesses: 0,
         trialsInFlight: 0,
@@ -349,6 +350,9 @@ describe('Breaker', () => {
         failures: 0,
         ignored: 0,
         rejections: 0,
+        timeouts: 0,
+        slowCalls: 0,
+        window: null,
         openedAt: null,
         lastFailureAt: null,
         timeUntilRetry: 0,
