@@ -47,5 +47,32 @@ export const stateChangeLog = (name: string, from: string, to: string, detail: s
   `${breakerLabel(name)}: ${from} -> ${to} (${detail})`;
 
 /** What a refused HTTP, RPC or WebSocket client reads. */
-export const refusedMessage = (name: string, retryAfterSeconds: number) =>
-  `${breakerLabel(name)} is open: the request was not passed on. Retry in ${retryAfterSeconds} s.`;
+export const refusedMessage = (name: string, retryAfterSeconds: number | null) =>
+  retryAfterSeconds === null
+    ? `${breakerLabel(name)} is held open: the request was not passed on. Retry later.`
+    : `${breakerLabel(name)} is open: the request was not passed on. Retry in ${retryAfterSeconds} s.`;
+
+/** The owner phrase of option messages about a `breakers` name pattern. */
+export const patternLabel = (pattern: string) => `Circuit breaker pattern ${JSON.stringify(pattern)}`;
+
+/** A decorator's `key` option that is not a function. */
+export const keyNotAFunction = (owner: string, value: unknown) =>
+  `${owner}: option "key" must be a function (...args) => string deriving the key from the call's arguments, got ${quote(value)} (${typeof value}).`;
+
+/** A `key` function returned something other than a string; the call did not run. */
+export const keyNotAString = (site: string, name: string, value: unknown) =>
+  `${site} is guarded by per-key circuit breakers of ${JSON.stringify(name)}, but its key function returned ${quote(value)} (${typeof value}) instead of a string. The call was not made.`;
+
+/** A breaker name that is also the name of a per-key breaker of a keyed base. */
+export const perKeyNameTaken = (name: string, base: string, site: string) =>
+  `${breakerLabel(name)} (${site}) is named like a per-key breaker of ${JSON.stringify(base)}, whose keys make names "${base}:<key>". ` +
+  'Rename one of them so that a key can never share a breaker with it.';
+
+/**
+ * The registry is full and no per-key breaker can make room: new keys use the base breaker.
+ * Logged once per base name.
+ */
+export const registryFull = (base: string, maxBreakers: number) =>
+  `The registry holds maxBreakers (${maxBreakers}) breakers and none of the least recently used per-key ones can go ` +
+  `(they are open or running trial calls): calls for new keys of ${JSON.stringify(base)} run through ${breakerLabel(base)} itself until room frees up. ` +
+  'Raise maxBreakers or lower idleTimeout if this lasts.';

@@ -8,16 +8,20 @@ import type { BreakerStats } from '../core/index.js';
 export type BreakerHealthDetails = {
   /** `closed`, `open` or `half-open`. */
   readonly state: BreakerStats['state'];
+  /** `normal`, or the mode set by hand: `forced-open`, `disabled`, `metrics-only`. */
+  readonly mode: BreakerStats['mode'];
   /** Failures in a row while closed. */
   readonly consecutiveFailures: number;
-  /** Milliseconds until the breaker lets a call through; 0 unless open. */
-  readonly retryAfterMs: number;
+  /** Milliseconds until the breaker lets a call through; 0 unless open; `null` while forced open. */
+  readonly retryAfterMs: number | null;
 };
 
 /**
  * A @nestjs/terminus health indicator with one entry per breaker, keyed by its name: `down`
- * while the breaker is open, `up` while closed. Half-open reports `degraded` where terminus
- * knows that status (it keeps the check at HTTP 200) and `up` on versions without it.
+ * while the breaker refuses calls (open, or forced open), `up` while closed or disabled.
+ * Half-open, and open in metrics-only mode (it would refuse, but lets calls through), report
+ * `degraded` where terminus knows that status (it keeps the check at HTTP 200) and `up` on
+ * versions without it.
  *
  * @example
  * ```ts
@@ -56,9 +60,25 @@ export class CircuitBreakerHealthIndicator {
     const session = this.indicators.check(stats.name);
     const details: BreakerHealthDetails = {
       state: stats.state,
+      mode: stats.mode,
       consecutiveFailures: stats.consecutiveFailures,
-      retryAfterMs: stats.timeUntilRetry,
+      retryAfterMs: Number.isFinite(stats.timeUntilRetry) ? stats.timeUntilRetry : null,
     };
+    const degraded = () =>
+      typeof session.degraded === 'function' ? session.degraded(details) : session.up(details);
+
+    switch (stats.mode) {
+      case 'forced-open':
+        return session.down(details);
+      case 'disabled':
+        return session.up(details);
+      case 'metrics-only':
+        return stats.state === 'closed' ? session.up(details) : degraded();
+      case 'normal':
+        break;
+      default:
+        throw new Error(`Unknown breaker mode: ${String(stats.mode satisfies never)}`);
+    }
 
     switch (stats.state) {
       case 'closed':
@@ -66,7 +86,7 @@ export class CircuitBreakerHealthIndicator {
       case 'open':
         return session.down(details);
       case 'half-open':
-        return typeof session.degraded === 'function' ? session.degraded(details) : session.up(details);
+        return degraded();
       default:
         throw new Error(`Unknown breaker state: ${String(stats.state satisfies never)}`);
     }

@@ -21,8 +21,11 @@ export interface CircuitOpenResponse {
   readonly message: string;
   /** The breaker that refused. */
   readonly breaker: string;
-  /** Seconds to wait before trying again, as in the `Retry-After` header. */
-  readonly retryAfter: number;
+  /**
+   * Seconds to wait before trying again, as in the `Retry-After` header; `null` while the
+   * breaker is forced open by hand, when no wait can be promised.
+   */
+  readonly retryAfter: number | null;
 }
 
 /**
@@ -59,7 +62,7 @@ export class CircuitBreakerInterceptor implements NestInterceptor {
 
     switch (type) {
       case 'http':
-        this.setRetryAfter(context, body.retryAfter);
+        if (body.retryAfter !== null) this.setRetryAfter(context, body.retryAfter);
         throw new ServiceUnavailableException({ statusCode: HttpStatus.SERVICE_UNAVAILABLE, ...body });
       case 'rpc':
         throw new (await loadRpcException())({ status: 'error', ...body });
@@ -72,7 +75,8 @@ export class CircuitBreakerInterceptor implements NestInterceptor {
 
   /** The facts a refused client is given. */
   protected describe(error: CircuitOpenError): Omit<CircuitOpenResponse, 'statusCode' | 'status'> {
-    const retryAfter = retryAfterSeconds(error.retryAfterMs);
+    const wait = error.retryAfterMs;
+    const retryAfter = Number.isFinite(wait) ? retryAfterSeconds(wait) : null;
 
     return {
       error: 'Service Unavailable',

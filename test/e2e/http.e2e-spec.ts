@@ -63,6 +63,20 @@ describe('CircuitBreaker over HTTP (Express)', () => {
       expect(registry.get('inventory').state).toBe('closed');
     });
 
+    it('answers 503 without Retry-After while the breaker is forced open', async () => {
+      registry.get('inventory').forceOpen();
+
+      try {
+        const response = await get(path).expect(503);
+
+        expect(response.headers['retry-after']).toBeUndefined();
+        expect(response.body).toMatchObject({ breaker: 'inventory', retryAfter: null });
+        expect(upstream.calls).toBe(0);
+      } finally {
+        registry.get('inventory').setMode('normal');
+      }
+    });
+
     it('answers 503 once the failures reach the threshold', async () => {
       await openBreaker(path);
 

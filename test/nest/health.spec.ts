@@ -109,6 +109,48 @@ describe('CircuitBreakerHealthIndicator', () => {
     });
   });
 
+  describe('with a breaker set by hand', () => {
+    it('reports a forced-open breaker down, with no retry time', async () => {
+      app.get(BreakerRegistry).get(PAYMENTS).forceOpen();
+
+      const response = await health();
+
+      expect(response.status).toBe(503);
+      expect(response.body.error[PAYMENTS]).toMatchObject({
+        status: 'down',
+        state: 'closed',
+        mode: 'forced-open',
+        retryAfterMs: null,
+      });
+    });
+
+    it('reports a disabled breaker up, whatever its counts', async () => {
+      const breaker = app.get(BreakerRegistry).get(PAYMENTS);
+      breaker.disable();
+      app.get(PaymentsClient).failTimes(3);
+
+      const response = await health();
+
+      expect(response.status).toBe(200);
+      expect(response.body.details[PAYMENTS]).toMatchObject({ status: 'up', mode: 'disabled' });
+    });
+
+    it('reports a metrics-only breaker that would be open as degraded, not down', async () => {
+      app.get(BreakerRegistry).get(PAYMENTS).setMode('metrics-only');
+      app.get(PaymentsClient).failTimes(1);
+
+      const response = await health();
+
+      expect(response.status).toBe(200);
+      expect(response.body.details[PAYMENTS]).toMatchObject({
+        status: 'degraded',
+        state: 'open',
+        mode: 'metrics-only',
+        retryAfterMs: 0,
+      });
+    });
+  });
+
   describe('isHealthy() with names', () => {
     it('reports only the named breakers', async () => {
       app.get(BreakerRegistry).get('reports');
