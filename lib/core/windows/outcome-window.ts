@@ -26,7 +26,8 @@ export interface OutcomeWindow extends WindowCounts {
   /**
    * Adds one call's outcome at time `now`, first dropping what has left the window by then.
    *
-   * Constant cost whatever the window size; see each implementation for the exact bound.
+   * Its cost does not grow with the window's size or traffic and it never scans the window;
+   * each implementation states its exact bound.
    *
    * @throws TypeError when `outcome` is not an {@link Outcome}, or when a window that reads
    * time is given a `now` that is not finite.

@@ -1,6 +1,11 @@
 import { FAILED_FLAG, SLOW_FLAG, isOutcome, type Outcome } from './outcome.js';
 import type { OutcomeWindow, WindowCounts } from './outcome-window.js';
-import { assertWholeNumber, durationBelowBuckets, invalidNow, invalidOutcome } from './window-messages.js';
+import {
+  assertWholeNumber,
+  durationBelowBuckets,
+  invalidNow,
+  invalidOutcome,
+} from './window-messages.js';
 
 const OWNER = 'TimeWindow';
 
@@ -8,8 +13,8 @@ const OWNER = 'TimeWindow';
 export const DEFAULT_TIME_WINDOW_BUCKETS = 10;
 
 /**
- * A window over the calls of the last `durationMs` milliseconds, kept as `buckets` buckets of
- * counts rather than one entry per call, so memory does not grow with traffic.
+ * A window over the calls of the last `durationMs` milliseconds, kept per bucket of time
+ * rather than per call, so memory does not grow with traffic.
  *
  * Time is cut into buckets of `durationMs / buckets` ms aligned on time 0: bucket `k` covers
  * `[k·durationMs/buckets, (k+1)·durationMs/buckets)`. The width may be fractional (1 005 ms in
@@ -18,15 +23,19 @@ export const DEFAULT_TIME_WINDOW_BUCKETS = 10;
  * of `now` holds the bucket of `now` and the `buckets − 1` before it; a bucket leaves exactly
  * when the clock reaches the start of the bucket `buckets` places after it. A call therefore
  * stays counted for more than `durationMs − durationMs/buckets` and at most `durationMs`
- * milliseconds: more buckets, finer edge, a little more memory.
+ * milliseconds: more buckets, finer edge, a little more memory (32 bytes per bucket).
  *
- * Cost of {@link record}, {@link advance} and {@link snapshot}: O(1) when time stays in the
- * same bucket and O(1) after an idle gap of a whole window or more (the totals are zeroed at
- * once and the stale buckets recognised later by the index each one stores). Between those,
- * moving across `g` buckets empties `g` buckets, `g < buckets`, so the work per call is
- * bounded by the bucket count, a small constant fixed at construction, never by traffic; and
- * over any run of calls each bucket is emptied at most once per pass of the clock.
- * {@link reset} is O(buckets).
+ * How the totals stay cheap: the window keeps running totals of every call since the last
+ * reset, and a queue of the buckets that received calls, oldest first, each remembering those
+ * running totals as they stood when its first call arrived. The window's counts are the
+ * running totals minus the ones remembered by the oldest bucket still inside. Expiring buckets
+ * therefore subtracts nothing bucket by bucket: it only moves the queue's front past them,
+ * found by a galloping search over the queue (its bucket indices increase).
+ *
+ * Cost of {@link record}, {@link advance} and {@link snapshot}: O(1) when no bucket leaves,
+ * and O(1) when every bucket leaves (any idle gap of a whole window or more); otherwise
+ * O(log k) for the k buckets leaving, so never more than O(log buckets), and never a walk over
+ * the empty buckets of a gap. {@link reset} is O(1).
  */
 export class TimeWindow implements OutcomeWindow {
   /** Milliseconds the window spans. */
@@ -34,18 +43,27 @@ export class TimeWindow implements OutcomeWindow {
   /** Buckets the window is cut into. */
   readonly buckets: number;
 
-  // Per slot: which absolute bucket index it holds, and that bucket's counts. Bucket k lives
-  // in slot k mod buckets. A slot whose index is not the one expected is stale and counts as
-  // empty, which is what lets a long gap skip the per-slot clearing.
-  private readonly slotBucket: Float64Array;
-  private readonly slotCalls: Float64Array;
-  private readonly slotFailures: Float64Array;
-  private readonly slotSlow: Float64Array;
+  // The queue of buckets that received calls, as a ring of `buckets` entries: at most that
+  // many distinct buckets can be inside the window at once. For each entry, its bucket index
+  // and the running totals just before its first call.
+  private readonly queuedBucket: Float64Array;
+  private readonly callsBefore: Float64Array;
+  private readonly failuresBefore: Float64Array;
+  private readonly slowBefore: Float64Array;
+  private front = 0;
+  private queued = 0;
+
   /** The newest bucket index reached; -Infinity before the first call. */
   private head = Number.NEGATIVE_INFINITY;
-  private callTotal = 0;
-  private failureTotal = 0;
-  private slowTotal = 0;
+
+  // Running totals of every call since the last reset, and the part of them that has left
+  // the window. Whole numbers in doubles: exact up to 2^53 calls.
+  private callsSeen = 0;
+  private failuresSeen = 0;
+  private slowSeen = 0;
+  private callsGone = 0;
+  private failuresGone = 0;
+  private slowGone = 0;
 
   /**
    * @param durationMs - Milliseconds the window spans: a whole number ≥ `buckets`.
@@ -62,25 +80,25 @@ export class TimeWindow implements OutcomeWindow {
 
     this.durationMs = durationMs;
     this.buckets = buckets;
-    this.slotBucket = new Float64Array(buckets).fill(Number.NaN);
-    this.slotCalls = new Float64Array(buckets);
-    this.slotFailures = new Float64Array(buckets);
-    this.slotSlow = new Float64Array(buckets);
+    this.queuedBucket = new Float64Array(buckets);
+    this.callsBefore = new Float64Array(buckets);
+    this.failuresBefore = new Float64Array(buckets);
+    this.slowBefore = new Float64Array(buckets);
   }
 
   /** Calls in the window as of the latest time given. */
   get calls(): number {
-    return this.callTotal;
+    return this.callsSeen - this.callsGone;
   }
 
   /** Calls in the window that failed, as of the latest time given. */
   get failures(): number {
-    return this.failureTotal;
+    return this.failuresSeen - this.failuresGone;
   }
 
   /** Calls in the window that were slow, as of the latest time given. */
   get slowCalls(): number {
-    return this.slowTotal;
+    return this.slowSeen - this.slowGone;
   }
 
   /**
@@ -93,18 +111,10 @@ export class TimeWindow implements OutcomeWindow {
     if (!isOutcome(outcome)) throw new TypeError(invalidOutcome(OWNER, outcome));
     this.advance(now);
 
-    const bucket = this.head;
-    const slot = this.slotOf(bucket);
-    if (this.slotBucket[slot] !== bucket) this.claim(slot, bucket);
-
-    const failed = outcome & FAILED_FLAG;
-    const slow = (outcome & SLOW_FLAG) >> 1;
-    this.slotCalls[slot]!++;
-    this.slotFailures[slot]! += failed;
-    this.slotSlow[slot]! += slow;
-    this.callTotal++;
-    this.failureTotal += failed;
-    this.slowTotal += slow;
+    if (this.queued === 0 || this.bucketAt(this.queued - 1) !== this.head) this.enqueueHead();
+    this.callsSeen++;
+    this.failuresSeen += outcome & FAILED_FLAG;
+    this.slowSeen += (outcome & SLOW_FLAG) >> 1;
   }
 
   /**
@@ -118,60 +128,89 @@ export class TimeWindow implements OutcomeWindow {
 
     const target = Math.floor((now * this.buckets) / this.durationMs);
     if (target <= this.head) return;
-
-    if (target - this.head >= this.buckets) {
-      // Every bucket held is out of the window: zero the totals in one step and leave the
-      // slots alone. Their stored indices are all at most target − buckets, so no later
-      // expiry mistakes them for live buckets, and record() reclaims each one on first use.
-      this.callTotal = 0;
-      this.failureTotal = 0;
-      this.slowTotal = 0;
-    } else {
-      // Fewer than `buckets` steps: each step retires the bucket `buckets` places behind it,
-      // which shares its slot, and leaves that slot empty for the new bucket.
-      for (let bucket = this.head + 1; bucket <= target; bucket++) {
-        const slot = this.slotOf(bucket);
-        if (this.slotBucket[slot] === bucket - this.buckets) {
-          this.callTotal -= this.slotCalls[slot]!;
-          this.failureTotal -= this.slotFailures[slot]!;
-          this.slowTotal -= this.slotSlow[slot]!;
-        }
-        this.claim(slot, bucket);
-      }
-    }
     this.head = target;
+
+    // Buckets at or below the cutoff are out of the window.
+    const cutoff = target - this.buckets;
+    if (this.queued === 0 || this.bucketAt(0) > cutoff) return;
+    if (this.bucketAt(this.queued - 1) <= cutoff) {
+      // Everything left, as after any idle gap of a whole window: one step, whatever the gap.
+      this.queued = 0;
+      this.callsGone = this.callsSeen;
+      this.failuresGone = this.failuresSeen;
+      this.slowGone = this.slowSeen;
+      return;
+    }
+
+    const kept = this.firstAfter(cutoff);
+    this.front = this.slotAt(kept);
+    this.queued -= kept;
+    this.callsGone = this.callsBefore[this.front]!;
+    this.failuresGone = this.failuresBefore[this.front]!;
+    this.slowGone = this.slowBefore[this.front]!;
   }
 
   /** The window's counts as of time `now`, as a new object. */
   snapshot(now: number): WindowCounts {
     this.advance(now);
-    return { calls: this.callTotal, failures: this.failureTotal, slowCalls: this.slowTotal };
+    return { calls: this.calls, failures: this.failures, slowCalls: this.slowCalls };
+  }
+
+  /** Forgets every call and the latest time seen. O(1): the queue's old entries are never read. */
+  reset(): void {
+    this.front = 0;
+    this.queued = 0;
+    this.head = Number.NEGATIVE_INFINITY;
+    this.callsSeen = 0;
+    this.failuresSeen = 0;
+    this.slowSeen = 0;
+    this.callsGone = 0;
+    this.failuresGone = 0;
+    this.slowGone = 0;
+  }
+
+  /** Appends the current bucket to the queue, remembering the running totals before it. */
+  private enqueueHead(): void {
+    // After advance() every queued bucket lies in (head − buckets, head − 1], fewer than
+    // `buckets` of them, so the ring always has room.
+    const slot = this.slotAt(this.queued);
+    this.queuedBucket[slot] = this.head;
+    this.callsBefore[slot] = this.callsSeen;
+    this.failuresBefore[slot] = this.failuresSeen;
+    this.slowBefore[slot] = this.slowSeen;
+    this.queued++;
   }
 
   /**
-   * Forgets every call and the latest time seen. O(buckets): the slots' indices are cleared
-   * too, because a call made after the reset may fall in the very bucket of a forgotten one
-   * and must neither add to its counts nor, later, see them subtracted from the totals.
+   * Position in the queue of the first bucket above `cutoff`, given that the first queued
+   * bucket is at or below it and the last is above it. Gallops from the front, then bisects,
+   * so the cost grows with the log of the buckets leaving, not with the queue's length.
    */
-  reset(): void {
-    this.slotBucket.fill(Number.NaN);
-    this.head = Number.NEGATIVE_INFINITY;
-    this.callTotal = 0;
-    this.failureTotal = 0;
-    this.slowTotal = 0;
+  private firstAfter(cutoff: number): number {
+    let below = 0;
+    let above = this.queued - 1;
+    let step = 1;
+    while (below + step < above && this.bucketAt(below + step) <= cutoff) {
+      below += step;
+      step *= 2;
+    }
+    if (below + step < above) above = below + step;
+    while (above - below > 1) {
+      const middle = (below + above) >>> 1;
+      if (this.bucketAt(middle) <= cutoff) below = middle;
+      else above = middle;
+    }
+    return above;
   }
 
-  /** The slot of an absolute bucket index; times before 0 give negative indices. */
-  private slotOf(bucket: number): number {
-    const slot = bucket % this.buckets;
-    return slot < 0 ? slot + this.buckets : slot;
+  /** The bucket index at a position counted from the queue's front. */
+  private bucketAt(position: number): number {
+    return this.queuedBucket[this.slotAt(position)]!;
   }
 
-  /** Makes `slot` hold `bucket`, empty. */
-  private claim(slot: number, bucket: number): void {
-    this.slotBucket[slot] = bucket;
-    this.slotCalls[slot] = 0;
-    this.slotFailures[slot] = 0;
-    this.slotSlow[slot] = 0;
+  /** The ring slot of a position counted from the queue's front. */
+  private slotAt(position: number): number {
+    const slot = this.front + position;
+    return slot >= this.buckets ? slot - this.buckets : slot;
   }
 }

@@ -34,7 +34,11 @@ export const invalidNow = (owner: string, value: unknown) =>
  * Checks a whole-number argument the way breaker options are checked: TypeError for a
  * non-number, RangeError for a number out of range.
  */
-export function assertWholeNumber(owner: string, argument: string, value: unknown): asserts value is number {
+export function assertWholeNumber(
+  owner: string,
+  argument: string,
+  value: unknown,
+): asserts value is number {
   if (typeof value !== 'number' || Number.isNaN(value)) {
     throw new TypeError(countNotANumber(owner, argument, value));
   }
