@@ -1,10 +1,12 @@
+import { Breaker } from 'nestjs-circuit-breaker';
+
 /**
- * Breaker rules that the library may gain later, each listed here once; the cases that measure
- * them read these lists and report "n/a" for a rule that has no entry.
+ * The breaker rules the rate cases measure, each listed here once; a case reports "n/a" for a
+ * rule that has no entry.
  */
 
-/** Why the rule cases have no figures today. */
-export const NO_FAILURE_RATE_RULE = 'n/a: the library has no failure-rate rule yet';
+/** Why a rule case has no figures. */
+export const NO_FAILURE_RATE_RULE = 'n/a: the library has no failure-rate rule';
 
 /** Window sizes, in calls, the failure-rate rule is timed with. */
 export const WINDOW_SIZES = [10, 1_000, 100_000];
@@ -16,12 +18,20 @@ export const WINDOW_SIZES = [10, 1_000, 100_000];
  *
  * @type {null | ((window: number) => { execute(fn: () => unknown): Promise<unknown> })}
  */
-export const failureRateBreaker = null;
+export const failureRateBreaker = (window) =>
+  new Breaker(`rate-${window}`, {
+    failureRateThreshold: 50,
+    minimumCalls: Math.min(window, 10),
+    window: { calls: window },
+  });
 
 /**
- * The same rule for case (e), as a factory of a registry breaker's options (time window), or
- * `null` while the library has none.
+ * The same rule for case (e), as a factory of a registry breaker's options (a one-minute time
+ * window in 10 buckets), or `null` while the library has none.
  *
  * @type {null | (() => object)}
  */
-export const timeWindowOptions = null;
+export const timeWindowOptions = () => ({
+  failureRateThreshold: 50,
+  window: { ms: 60_000, buckets: 10 },
+});
