@@ -130,6 +130,9 @@ export const DEFAULT_BREAKER_OPTIONS: ResolvedBreakerOptions = Object.freeze({
 });
 
 const WHOLE_NUMBER = 'a whole number of at least 1';
+/** The longest delay a Node.js timer can wait; a longer one fires at once. */
+const MAX_DELAY_MS = 2_147_483_647;
+const DURATION = `a whole number of ms from 1 to ${MAX_DELAY_MS} (about 24.8 days)`;
 const PERCENT = 'a percentage above 0 and at most 100';
 
 type Check = (owner: string, option: string, value: unknown) => void;
@@ -140,6 +143,15 @@ const wholeNumber: Check = (owner, option, value) => {
   }
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new RangeError(outOfRange(owner, option, value, WHOLE_NUMBER));
+  }
+};
+
+const duration: Check = (owner, option, value) => {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(notANumber(owner, option, value, DURATION));
+  }
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_DELAY_MS) {
+    throw new RangeError(outOfRange(owner, option, value, DURATION));
   }
 };
 
@@ -184,7 +196,7 @@ const windowShape: Check = (owner, option, value) => {
     return;
   }
   checkKeys(owner, option, keys, ['ms', 'buckets']);
-  wholeNumber(owner, `${option}.ms`, given.ms);
+  duration(owner, `${option}.ms`, given.ms);
   if (given.buckets !== undefined) wholeNumber(owner, `${option}.buckets`, given.buckets);
   if (((given.buckets as number | undefined) ?? 10) > (given.ms as number)) {
     throw new RangeError(outOfRange(owner, `${option}.buckets`, given.buckets as number, `at most ${option}.ms`));
@@ -197,7 +209,7 @@ const backoffShape: Check = (owner, option, value) => {
     throw new TypeError(notAFunction(owner, option, value, 'an object { maxTimeout, multiplier?, jitter? }'));
   }
   checkKeys(owner, option, Object.keys(given), ['maxTimeout', 'multiplier', 'jitter']);
-  wholeNumber(owner, `${option}.maxTimeout`, given.maxTimeout);
+  duration(owner, `${option}.maxTimeout`, given.maxTimeout);
   const { multiplier, jitter } = given;
   if (multiplier !== undefined && (typeof multiplier !== 'number' || !(multiplier >= 1) || !Number.isFinite(multiplier))) {
     const check = typeof multiplier === 'number' ? RangeError : TypeError;
@@ -213,15 +225,15 @@ const backoffShape: Check = (owner, option, value) => {
 const CHECKS: Readonly<Record<keyof BreakerOptions, Check>> = {
   failureThreshold: wholeNumber,
   failureRateThreshold: percentage,
-  slowCallDuration: wholeNumber,
+  slowCallDuration: duration,
   slowCallRateThreshold: percentage,
   minimumCalls: wholeNumber,
   window: windowShape,
-  timeout: wholeNumber,
+  timeout: duration,
   backoff: backoffShape,
   successThreshold: wholeNumber,
   halfOpenMaxCalls: wholeNumber,
-  callTimeout: wholeNumber,
+  callTimeout: duration,
   recordErrors: errorClasses,
   ignoreErrors: errorClasses,
   isFailure: aFunction('a function (error) => boolean'),

@@ -331,7 +331,12 @@ export class Breaker {
       window:
         window === null
           ? null
-          : { calls: window.calls, failures: window.failures, slowCalls: window.slowCalls + this.slowInFlight },
+          : {
+              // Running slow calls are in the rate rules' denominator too (see checkRates).
+              calls: window.calls + this.slowInFlight,
+              failures: window.failures,
+              slowCalls: window.slowCalls + this.slowInFlight,
+            },
       openedAt: this.openedAt,
       lastFailureAt: this.lastFailureAt,
       timeUntilRetry: this.getTimeUntilRetry(),
@@ -354,6 +359,8 @@ export class Breaker {
     this.slowCalls = 0;
     this.openedAt = null;
     this.lastFailureAt = null;
+    // Closed by hand is closed: the next opening starts from the base timeout again.
+    this.failedTrials = 0;
     this.moveTo({ kind: 'closed', failures: 0 }, from, 'reset');
     this.countedFrom = this.epoch;
     this.emit({ type: 'reset', name: this.name, at: this.options.clock.now() });
@@ -511,12 +518,14 @@ export class Breaker {
     Error.stackTraceLimit = 0;
     try {
       const phase = this.phase;
-      const wait =
-        this.currentMode === 'forced-open'
-          ? Infinity
-          : phase.kind === 'open'
-            ? () => Math.max(0, Math.ceil(phase.retryAt - this.options.clock.now()))
-            : BUSY_TRIAL_RETRY_MS;
+      if (this.currentMode === 'forced-open') {
+        return (this.refusalError = new CircuitOpenError(this.name, Infinity, 'forced-open'));
+      }
+      if (phase.kind !== 'open') {
+        return (this.refusalError = new CircuitOpenError(this.name, BUSY_TRIAL_RETRY_MS, 'trials-busy'));
+      }
+
+      const wait = () => Math.max(0, Math.ceil(phase.retryAt - this.options.clock.now()));
       return (this.refusalError = new CircuitOpenError(this.name, wait));
     } finally {
       Error.stackTraceLimit = limit;
@@ -529,6 +538,8 @@ export class Breaker {
     if (ticket !== this.epoch || this.phase.kind !== 'closed') return false;
 
     this.slowInFlight++;
+    // No call was recorded since the window last moved: expire what time has dropped first.
+    this.window?.advance(this.options.clock.now());
     this.checkRates(undefined);
     return true;
   }

@@ -28,12 +28,15 @@ export class CircuitOpenError extends Error {
    * @param breakerName - The name of the breaker that refused the call.
    * @param retryAfterMs - Milliseconds until the breaker lets a call through again, or a
    * function that tells it at the time it is read.
+   * @param reason - Why the call was refused: `open` (the default), `trials-busy` (half-open,
+   * every trial slot taken) or `forced-open` (held open by hand).
    */
   constructor(
     readonly breakerName: string,
     retryAfterMs: number | (() => number),
+    reason?: Parameters<typeof circuitOpenMessage>[1],
   ) {
-    super(circuitOpenMessage(breakerName));
+    super(circuitOpenMessage(breakerName, reason));
     this.#wait = retryAfterMs;
   }
 

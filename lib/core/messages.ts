@@ -19,8 +19,14 @@ export function quote(value: unknown): string {
 }
 
 /** The message of a `CircuitOpenError`. */
-export const circuitOpenMessage = (name: string) =>
-  `${breakerLabel(name)} is open: the call was not made. Retry once it lets calls through again (see retryAfterMs).`;
+export const circuitOpenMessage = (name: string, reason: 'open' | 'trials-busy' | 'forced-open' = 'open') =>
+  `${breakerLabel(name)} ${REFUSAL_REASONS[reason]}: the call was not made. Retry once it lets calls through again (see retryAfterMs).`;
+
+const REFUSAL_REASONS = {
+  open: 'is open',
+  'trials-busy': 'is half-open and every trial call slot is taken',
+  'forced-open': 'is held open by hand',
+} as const;
 
 /**
  * Names whose options a message is about, such as `Circuit breaker "model-api"`; option
