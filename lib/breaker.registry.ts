@@ -8,27 +8,24 @@ import type {
   ResolvedBreakerOptions,
   StateChange,
 } from './core/index.js';
-import {
-  assertBreakerName,
-  Breaker,
-  resolveBreakerOptions,
-  validateBreakerOptions,
-} from './core/index.js';
-import { breakerLabel } from './core/messages.js';
+import { Breaker, resolveBreakerOptions } from './core/index.js';
 import { LOGGER_CONTEXT } from './circuit-breaker.constants.js';
 import { CIRCUIT_BREAKER_OPTIONS } from './circuit-breaker.module-definition.js';
 import type { CircuitBreakerModuleOptions } from './interfaces/index.js';
+import { DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_BREAKERS } from './interfaces/index.js';
 import {
   conflictingOptions,
-  DEFAULTS_OWNER,
-  invalidModuleOptions,
+  perKeyNameTaken,
+  forKeyNotAString,
+  registryFull,
   stateChangeLog,
   unknownBreaker,
-  unknownModuleOption,
 } from './messages.js';
+import { checkModuleOptions } from './registry/check-module-options.js';
+import { OptionsByName } from './registry/options-by-name.js';
+import { PerKeyBreakers } from './registry/per-key-breakers.js';
+import { baseOfPerKeyName, parsePerKeyName, perKeyName } from './registry/per-key-name.js';
 import { isServerFailure } from './utils/http-failure.js';
-
-const MODULE_OPTION_KEYS = ['defaults', 'breakers', 'logger', 'isGlobal'];
 
 /** One decorator use's options for a breaker, remembered to catch conflicting uses. */
 interface Declaration {
@@ -37,8 +34,12 @@ interface Declaration {
 }
 
 /**
- * The application's named breakers. Inject it anywhere to look breakers up, list their stats
- * or reset them; each Nest application has its own.
+ * The application's breakers: named ones, and the per-key ones that decorator uses with a
+ * `key` option derive from them. Inject it anywhere to look breakers up, list their stats or
+ * reset them; each Nest application has its own.
+ *
+ * It holds at most `maxBreakers` breakers: named breakers always get their place, per-key
+ * breakers take the rest and are dropped when idle or evicted when room is needed.
  *
  * @example
  * ```ts
@@ -51,8 +52,16 @@ interface Declaration {
  */
 @Injectable()
 export class BreakerRegistry implements OnModuleDestroy {
+  /** Named breakers, never dropped: decorators keep a reference to theirs. */
   private readonly breakers = new Map<string, Breaker>();
+  private readonly perKey: PerKeyBreakers;
   private readonly declarations = new Map<string, Declaration>();
+  /** Names whose decorator uses derive per-key breakers from them. */
+  private readonly keyedBases = new Set<string>();
+  /** Base names whose fallback for a full registry was logged already. */
+  private readonly warnedFull = new Set<string>();
+  private readonly optionsByName: OptionsByName;
+  private readonly maxBreakers: number;
   /** One listener for every breaker: a change carries its breaker's name. */
   private readonly relay = (change: StateChange) => this.onStateChange(change);
   /** The resolved options of breakers with no options of their own, shared by all of them. */
@@ -72,31 +81,63 @@ export class BreakerRegistry implements OnModuleDestroy {
     // Without a context of its own the default Logger prints the one passed per call, once; a
     // user's LoggerService gets the same argument.
     this.logger = options.logger === false ? null : (options.logger ?? new Logger());
+    this.optionsByName = new OptionsByName(options.breakers);
+    this.maxBreakers = options.maxBreakers ?? DEFAULT_MAX_BREAKERS;
+    this.perKey = new PerKeyBreakers(options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, (breaker) =>
+      breaker.offStateChange(this.relay),
+    );
   }
 
   /**
-   * The breaker with this name, created on first use from the module defaults, the per-name
-   * overrides and the options its decorator uses declared.
+   * The breaker with this name, created on first use from the module defaults, the `breakers`
+   * patterns and entry for the name and the options its decorator uses declared.
+   *
+   * A per-key breaker's name (`model-api:gpt-x`, for a base used with a `key` option) finds
+   * that breaker without counting as a use, or creates it as {@link forKey} does.
    *
    * @throws TypeError when the name is empty.
    */
   get(name: string): Breaker {
-    return this.breakers.get(name) ?? this.create(name);
+    return this.breakers.get(name) ?? this.perKey.get(name) ?? this.create(name);
   }
 
-  /** Whether a breaker with this name exists yet. */
+  /**
+   * The per-key breaker of `name` for `key`, named `<name>:<key>` (see {@link keyName}),
+   * created on first use and marked as used. When the registry is full and no per-key breaker
+   * can make room, it is `name`'s own breaker.
+   *
+   * @throws TypeError when the name is empty or the key is not a string.
+   */
+  forKey(name: string, key: string): Breaker {
+    return this.perKey.use(name, key) ?? this.createForKey(name, key);
+  }
+
+  /**
+   * The name of `name`'s per-key breaker for `key`: `<name>:<key>`, with `%` and `:` in the
+   * key written `%25` and `%3A`, so no two (name, key) pairs share one.
+   */
+  keyName(name: string, key: string): string {
+    return perKeyName(name, key);
+  }
+
+  /** Whether a breaker with this name exists, per-key breakers until they are dropped included. */
   has(name: string): boolean {
-    return this.breakers.has(name);
+    return this.breakers.has(name) || this.perKey.get(name) !== undefined;
   }
 
-  /** The names of every breaker created so far. */
+  /**
+   * The names of every breaker: named ones in creation order, then per-key ones from least to
+   * most recently used. Idle per-key breakers are dropped first.
+   */
   names(): string[] {
-    return [...this.breakers.keys()];
+    this.perKey.dropAllIdle();
+    return [...this.breakers.keys(), ...this.perKey.names()];
   }
 
-  /** A stats snapshot of every breaker, in creation order. */
+  /** A stats snapshot of every breaker, in the order of {@link names}. */
   list(): BreakerStats[] {
-    return [...this.breakers.values()].map((breaker) => breaker.getStats());
+    this.perKey.dropAllIdle();
+    return [...this.breakers.values(), ...this.perKey.breakers()].map((breaker) => breaker.getStats());
   }
 
   /**
@@ -105,7 +146,7 @@ export class BreakerRegistry implements OnModuleDestroy {
    * @throws Error naming the known breakers when none has this name.
    */
   reset(name: string): void {
-    const breaker = this.breakers.get(name);
+    const breaker = this.breakers.get(name) ?? this.perKey.get(name);
     if (breaker === undefined) throw new Error(unknownBreaker(name, this.names()));
 
     breaker.reset();
@@ -114,6 +155,7 @@ export class BreakerRegistry implements OnModuleDestroy {
   /** Resets every breaker. */
   resetAll(): void {
     for (const breaker of this.breakers.values()) breaker.reset();
+    for (const breaker of this.perKey.breakers()) breaker.reset();
   }
 
   /**
@@ -121,25 +163,47 @@ export class BreakerRegistry implements OnModuleDestroy {
    * health checks and `list()` show it from start-up.
    *
    * @param site - Where the use sits, as `Class.method`, for error messages.
-   * @throws Error when another use gave the same breaker different options.
+   * @param keyed - Whether the use derives per-key breakers from this one.
+   * @throws Error when another use gave the same breaker different options, or when a name is
+   * one that a keyed use's per-key breakers could take.
    */
-  declare(name: string, options: BreakerOptions | undefined, site: string): Breaker {
+  declare(name: string, options: BreakerOptions | undefined, site: string, keyed = false): Breaker {
     const earlier = this.declarations.get(name);
     if (earlier !== undefined && !sameOptions(earlier.options, options)) {
       throw new Error(conflictingOptions(name, earlier.site, site));
     }
     if (earlier === undefined) this.declarations.set(name, { options, site });
 
+    this.checkKeyNamespace(name, site, keyed);
+    if (keyed) this.keyedBases.add(name);
     return this.get(name);
   }
 
   /** Stops the state-change stream and detaches from the breakers. */
   onModuleDestroy(): void {
     for (const breaker of this.breakers.values()) breaker.offStateChange(this.relay);
+    for (const breaker of this.perKey.breakers()) breaker.offStateChange(this.relay);
     this.changes.complete();
   }
 
+  /**
+   * Fails when a declared name is one a keyed base's per-key breakers could take: a key would
+   * then share a breaker with an unrelated use.
+   */
+  private checkKeyNamespace(name: string, site: string, keyed: boolean): void {
+    const base = baseOfPerKeyName(name);
+    if (base !== undefined && this.keyedBases.has(base)) throw new Error(perKeyNameTaken(name, base, site));
+    if (!keyed || this.keyedBases.has(name)) return;
+
+    for (const [other, declaration] of this.declarations) {
+      if (baseOfPerKeyName(other) === name) throw new Error(perKeyNameTaken(other, name, declaration.site));
+    }
+  }
+
   private create(name: string): Breaker {
+    const perKey = parsePerKeyName(name);
+    if (perKey !== undefined && this.keyedBases.has(perKey.base)) return this.createForKey(perKey.base, perKey.key);
+
     const breaker = new Breaker(name, this.optionsFor(name));
 
     breaker.onStateChange(this.relay);
@@ -147,25 +211,66 @@ export class BreakerRegistry implements OnModuleDestroy {
     return breaker;
   }
 
-  /** A breaker's options; those with none of their own share one resolved set. */
-  private optionsFor(name: string): ResolvedBreakerOptions {
-    // Own keys only: a breaker named "constructor" must not pick up Object.prototype's.
-    const breakers = this.options.breakers;
-    const own = breakers !== undefined && Object.hasOwn(breakers, name) ? breakers[name] : undefined;
-    const declared = this.declarations.get(name)?.options;
-    if (own === undefined && declared === undefined && this.sharedOptions !== null) {
-      return this.sharedOptions;
+  /**
+   * Creates the per-key breaker of `base` for `key`, making room at the limit, or falls back to
+   * the base breaker when none can be made.
+   */
+  private createForKey(base: string, key: string): Breaker {
+    if (typeof key !== 'string') throw new TypeError(forKeyNotAString(base, key));
+    const baseBreaker = this.get(base);
+    this.keyedBases.add(base);
+
+    const name = perKeyName(base, key);
+    // Created by name before its base was used with keys: that breaker serves the key.
+    const named = this.breakers.get(name);
+    if (named !== undefined) return named;
+
+    this.perKey.dropIdleOldest();
+    while (this.breakers.size + this.perKey.size >= this.maxBreakers) {
+      if (this.perKey.size === 0 || !this.perKey.evictOne()) return this.fallBackFor(base, baseBreaker);
     }
 
-    const resolved = resolveBreakerOptions(
-      name,
+    const keyLayers = this.optionsByName.perKeyLayers(base, name);
+    // With nothing naming the key, the base's resolved options serve every key: no copy each.
+    const options =
+      keyLayers.length === 0 ? baseBreaker.options : resolveBreakerOptions(name, ...this.layersOf(base), ...keyLayers);
+    const breaker = new Breaker(name, options);
+    breaker.onStateChange(this.relay);
+    this.perKey.add(name, base, key, breaker);
+    return breaker;
+  }
+
+  /** The base breaker, for a key that cannot get its own; logged once per base. */
+  private fallBackFor(base: string, baseBreaker: Breaker): Breaker {
+    if (this.logger !== null && !this.warnedFull.has(base)) {
+      this.warnedFull.add(base);
+      this.logger.warn(registryFull(base, this.maxBreakers), LOGGER_CONTEXT);
+    }
+    return baseBreaker;
+  }
+
+  /** A breaker's options; those with none of their own share one resolved set. */
+  private optionsFor(name: string): ResolvedBreakerOptions {
+    const shared =
+      this.optionsByName.layersFor(name).length === 0 && this.declarations.get(name)?.options === undefined;
+    if (shared && this.sharedOptions !== null) return this.sharedOptions;
+
+    const resolved = resolveBreakerOptions(name, ...this.layersOf(name));
+    if (shared) this.sharedOptions = resolved;
+    return resolved;
+  }
+
+  /**
+   * The option sets of a named breaker, in the order they apply. Lookups go through Maps, so a
+   * breaker named "constructor" never picks up Object.prototype's.
+   */
+  private layersOf(name: string): Array<BreakerOptions | undefined> {
+    return [
       { isFailure: isServerFailure },
       this.options.defaults,
-      own,
-      declared,
-    );
-    if (own === undefined && declared === undefined) this.sharedOptions = resolved;
-    return resolved;
+      ...this.optionsByName.layersFor(name),
+      this.declarations.get(name)?.options,
+    ];
   }
 
   private onStateChange(change: StateChange): void {
@@ -177,31 +282,6 @@ export class BreakerRegistry implements OnModuleDestroy {
     const line = stateChangeLog(change.name, change.from, change.to, detail);
     if (change.to === 'open') this.logger.warn(line, LOGGER_CONTEXT);
     else this.logger.log(line, LOGGER_CONTEXT);
-  }
-}
-
-/** Checks the module options' shape and every option set in them, naming what is wrong. */
-function checkModuleOptions(options: CircuitBreakerModuleOptions): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(invalidModuleOptions('(options)', options, 'an object'));
-  }
-  for (const key of Object.keys(options)) {
-    if (!MODULE_OPTION_KEYS.includes(key)) throw new TypeError(unknownModuleOption(key, MODULE_OPTION_KEYS));
-  }
-
-  validateBreakerOptions(DEFAULTS_OWNER, options.defaults);
-
-  const { breakers, logger } = options;
-  if (breakers !== undefined && (typeof breakers !== 'object' || breakers === null || Array.isArray(breakers))) {
-    throw new TypeError(invalidModuleOptions('breakers', breakers, 'an object of options by breaker name'));
-  }
-  for (const [name, overrides] of Object.entries(breakers ?? {})) {
-    assertBreakerName(name);
-    validateBreakerOptions(breakerLabel(name), overrides);
-  }
-
-  if (logger !== undefined && logger !== false && typeof logger?.log !== 'function') {
-    throw new TypeError(invalidModuleOptions('logger', logger, 'a LoggerService or false'));
   }
 }
 

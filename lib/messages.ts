@@ -76,3 +76,7 @@ export const registryFull = (base: string, maxBreakers: number) =>
   `The registry holds maxBreakers (${maxBreakers}) breakers and none of the least recently used per-key ones can go ` +
   `(they are open or running trial calls): calls for new keys of ${JSON.stringify(base)} run through ${breakerLabel(base)} itself until room frees up. ` +
   'Raise maxBreakers or lower idleTimeout if this lasts.';
+
+/** `BreakerRegistry.forKey()` called with a key that is not a string. */
+export const forKeyNotAString = (name: string, key: unknown) =>
+  `BreakerRegistry.forKey(${JSON.stringify(name)}, key): the key must be a string, got ${quote(key)} (${typeof key}).`;
