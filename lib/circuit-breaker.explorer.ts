@@ -41,6 +41,7 @@ export class CircuitBreakerExplorer implements OnModuleInit {
     const metadata: CircuitBreakerMetadata | undefined = Reflect.getMetadata(CIRCUIT_BREAKER_METADATA, handler);
     if (metadata === undefined) return;
 
-    this.registry.declare(metadata.name, metadata.options, siteOf(prototype.constructor.name, method));
+    const site = siteOf(prototype.constructor.name, method);
+    this.registry.declare(metadata.name, metadata.options, site, metadata.keyed === true);
   }
 }

@@ -1,1 +1,2 @@
 export * from './circuit-breaker-module-options.interface.js';
+export * from './circuit-breaker-decorator-options.interface.js';
