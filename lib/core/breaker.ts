@@ -577,7 +577,12 @@ export class Breaker {
 
   /** The ticket manual records settle against: untracked while the mode bypasses the states. */
   private trackedTicket(): Ticket {
-    return this.currentMode === 'normal' || this.currentMode === 'metrics-only' ? this.epoch : UNTRACKED;
+    if (this.currentMode !== 'normal' && this.currentMode !== 'metrics-only') return UNTRACKED;
+
+    // Let a lapsed open timeout turn into half-open first, so the record counts as the trial
+    // it is, whether or not anything read the breaker since.
+    this.current();
+    return this.epoch;
   }
 
   private admitByMode(): Ticket {

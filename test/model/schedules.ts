@@ -3,6 +3,7 @@ import {
   advance,
   allowRequest,
   call,
+  advanceThenRecord,
   recordFailure,
   recordSuccess,
   reset,
@@ -80,6 +81,12 @@ function commandArbitrary(
     { weight: 2, arbitrary: fc.constant(null).map(allowRequest) },
     { weight: 1, arbitrary: fc.constant(null).map(recordSuccess) },
     { weight: 1, arbitrary: fc.constant(null).map(recordFailure) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.integer({ min: 0, max: 2 * options.timeout }), fc.constantFrom<'success' | 'failure'>('success', 'failure'))
+        .map(([ms, outcome]) => advanceThenRecord(ms, outcome)),
+    },
   );
 }
 
