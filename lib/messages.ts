@@ -80,3 +80,8 @@ export const registryFull = (base: string, maxBreakers: number) =>
 /** `BreakerRegistry.forKey()` called with a key that is not a string. */
 export const forKeyNotAString = (name: string, key: unknown) =>
   `BreakerRegistry.forKey(${JSON.stringify(name)}, key): the key must be a string, got ${quote(key)} (${typeof key}).`;
+
+/** A health check named a breaker the registry did not know; it was created closed. */
+export const unknownHealthBreaker = (name: string, known: readonly string[]) =>
+  `isHealthy() named circuit breaker ${JSON.stringify(name)}, which nothing had created yet; it now exists and reports closed. ` +
+  `If no code uses that name, check its spelling. Known breakers were: ${known.length ? known.map((n) => JSON.stringify(n)).join(', ') : 'none'}.`;

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { BreakerRegistry } from '../breaker.registry.js';
 import type { BreakerStats } from '../core/index.js';
+import { unknownHealthBreaker } from '../messages.js';
 
 /** What the indicator reports for one breaker, beside terminus's own `status`. */
 export type BreakerHealthDetails = {
@@ -34,6 +35,9 @@ export type BreakerHealthDetails = {
  */
 @Injectable()
 export class CircuitBreakerHealthIndicator {
+  private readonly logger = new Logger(CircuitBreakerHealthIndicator.name);
+  private readonly warned = new Set<string>();
+
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly registry: BreakerRegistry,
@@ -42,17 +46,32 @@ export class CircuitBreakerHealthIndicator {
   /**
    * Reports every breaker of the application, or only those named.
    *
-   * @param names - Breakers to report; one not used yet is created, and so reports closed.
+   * @param names - Breakers to report. One the registry does not know yet is created, and so
+   * reports closed; a warning names it once, since a misspelt name would otherwise pass
+   * silently for ever.
    */
   isHealthy(names?: readonly string[]): HealthIndicatorResult {
     const breakers = names === undefined ? this.registry.names() : names;
     const result: HealthIndicatorResult = {};
 
     for (const name of breakers) {
-      Object.assign(result, this.report(this.registry.get(name).getStats()));
+      if (!this.registry.has(name)) this.warnUnknown(name);
+
+      // Define rather than assign: a breaker named "__proto__" must become an entry, not the
+      // result's prototype.
+      for (const [key, entry] of Object.entries(this.report(this.registry.get(name).getStats()))) {
+        Object.defineProperty(result, key, { value: entry, enumerable: true, writable: true, configurable: true });
+      }
     }
 
     return result;
+  }
+
+  private warnUnknown(name: string): void {
+    if (this.warned.has(name)) return;
+
+    this.warned.add(name);
+    this.logger.warn(unknownHealthBreaker(name, this.registry.names()));
   }
 
   /** One breaker's entry; override to add details or change what a state reports. */

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Controller, Get, type INestApplication, Injectable } from '@nestjs/common';
+import { jest } from '@jest/globals';
+import { Controller, Get, type INestApplication, Injectable, Logger } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import request from 'supertest';
 import { BreakerRegistry, CircuitBreaker, CircuitBreakerModule } from 'nestjs-circuit-breaker';
@@ -148,6 +149,24 @@ describe('CircuitBreakerHealthIndicator', () => {
         mode: 'metrics-only',
         retryAfterMs: 0,
       });
+    });
+  });
+
+  describe('isHealthy() with a name the registry does not know', () => {
+    it('reports it closed and warns once, naming it', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      try {
+        const indicator = app.get(CircuitBreakerHealthIndicator);
+
+        const first = indicator.isHealthy(['paymnets']);
+        indicator.isHealthy(['paymnets']);
+
+        expect(first).toMatchObject({ paymnets: { status: 'up', state: 'closed' } });
+        expect(warn).toHaveBeenCalledTimes(1);
+        expect(warn.mock.calls[0]?.[0]).toContain('"paymnets"');
+      } finally {
+        warn.mockRestore();
+      }
     });
   });
 
