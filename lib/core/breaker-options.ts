@@ -130,6 +130,8 @@ export const DEFAULT_BREAKER_OPTIONS: ResolvedBreakerOptions = Object.freeze({
 });
 
 const WHOLE_NUMBER = 'a whole number of at least 1';
+/** Buckets of a time window when `window.buckets` is not given. */
+const DEFAULT_BUCKETS = 10;
 /** The longest delay a Node.js timer can wait; a longer one fires at once. */
 const MAX_DELAY_MS = 2_147_483_647;
 const DURATION = `a whole number of ms from 1 to ${MAX_DELAY_MS} (about 24.8 days)`;
@@ -198,8 +200,10 @@ const windowShape: Check = (owner, option, value) => {
   checkKeys(owner, option, keys, ['ms', 'buckets']);
   duration(owner, `${option}.ms`, given.ms);
   if (given.buckets !== undefined) wholeNumber(owner, `${option}.buckets`, given.buckets);
-  if (((given.buckets as number | undefined) ?? 10) > (given.ms as number)) {
-    throw new RangeError(outOfRange(owner, `${option}.buckets`, given.buckets as number, `at most ${option}.ms`));
+  const buckets = (given.buckets as number | undefined) ?? DEFAULT_BUCKETS;
+  if (buckets > (given.ms as number)) {
+    const expected = `at most ${option}.ms (${String(given.ms)}; the default is ${DEFAULT_BUCKETS}), so that each bucket spans 1 ms or more`;
+    throw new RangeError(outOfRange(owner, `${option}.buckets`, buckets, expected));
   }
 };
 
@@ -312,6 +316,23 @@ export function resolveBreakerOptions(
   // The failure-rate rule replaces the consecutive rule unless both are asked for.
   if (given.failureThreshold === undefined && given.failureRateThreshold !== undefined) {
     resolved.failureThreshold = null;
+  }
+  const window = resolved.window as WindowOptions;
+  const rateRuleOn = resolved.failureRateThreshold !== null || resolved.slowCallDuration !== null;
+  // The default minimum shrinks to a smaller count window; a minimum given explicitly is kept
+  // and checked.
+  if (given.minimumCalls === undefined && 'calls' in window) {
+    resolved.minimumCalls = Math.min(resolved.minimumCalls as number, window.calls);
+  }
+  if (rateRuleOn && 'calls' in window && (resolved.minimumCalls as number) > window.calls) {
+    throw new RangeError(
+      outOfRange(
+        breakerLabel(name),
+        'minimumCalls',
+        resolved.minimumCalls as number,
+        `at most window.calls (${window.calls}), or the rate rules could never open the breaker`,
+      ),
+    );
   }
   const backoff = given.backoff as BackoffOptions | undefined;
   if (backoff !== undefined) {

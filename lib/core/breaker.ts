@@ -434,6 +434,10 @@ export class Breaker {
   settleSuccess(ticket: Ticket, slow = false): void {
     this.successes++;
     if (ticket !== this.epoch) return;
+    if (this.paused()) {
+      this.freeSlot(ticket);
+      return;
+    }
 
     const phase = this.phase;
     if (phase.kind === 'closed') {
@@ -466,6 +470,11 @@ export class Breaker {
     this.ignored++;
     this.freeSlot(ticket);
     return false;
+  }
+
+  /** @internal Settles an admitted call as a failure, bypassing the error rules. */
+  settleFailureOf(ticket: Ticket, error: unknown, slow: boolean): void {
+    this.settleFailure(ticket, error, slow);
   }
 
   /**
@@ -575,6 +584,15 @@ export class Breaker {
     return new Promise((resolve) => resolve(fallback(error)));
   }
 
+  /**
+   * Whether the state machine is paused by hand (disabled or forced open): outcomes of calls
+   * admitted before only give their trial slots back, so the state is where it was when the
+   * mode returns to normal.
+   */
+  private paused(): boolean {
+    return this.currentMode === 'disabled' || this.currentMode === 'forced-open';
+  }
+
   /** The ticket manual records settle against: untracked while the mode bypasses the states. */
   private trackedTicket(): Ticket {
     if (this.currentMode !== 'normal' && this.currentMode !== 'metrics-only') return UNTRACKED;
@@ -627,6 +645,10 @@ export class Breaker {
     this.failures++;
     this.lastFailureAt = this.options.clock.now();
     if (ticket !== this.epoch) return;
+    if (this.paused()) {
+      this.freeSlot(ticket);
+      return;
+    }
 
     const phase = this.phase;
     if (phase.kind === 'closed') {
@@ -794,7 +816,7 @@ class Call {
    * @returns For a failure, whether it counted as one (so a fallback may answer); for a success,
    * whether this was the settling outcome.
    */
-  finish(error: unknown, failed: boolean): boolean {
+  finish(error: unknown, failed: boolean, alwaysCounts = false): boolean {
     if (this.settled) return false;
     this.close();
 
@@ -806,7 +828,9 @@ class Call {
       return true;
     }
 
-    const counted = breaker.settleError(this.ticket, error, slow);
+    const counted = alwaysCounts
+      ? (breaker.settleFailureOf(this.ticket, error, slow), true)
+      : breaker.settleError(this.ticket, error, slow);
     breaker.emitOutcome(counted ? 'failure' : 'ignored', durationMs, error);
     return counted;
   }
@@ -823,7 +847,8 @@ class Call {
 
     const timeout = new CallTimeoutError(this.breaker.name, timeoutMs);
     this.breaker.countTimeout(timeoutMs);
-    this.finish(timeout, true);
+    // The breaker's own timeout is a failure whatever the error rules say of other errors.
+    this.finish(timeout, true, true);
     this.controller?.abort(timeout);
     this.onTimeout?.(timeout);
   }

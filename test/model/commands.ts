@@ -40,8 +40,9 @@ export type BreakerCommand = AsyncCommand<ModelSide, RealSide>;
 
 /**
  * Builds both sides of a run from one set of options. Rate rules are not part of the rules
- * the model follows, so `minimumCalls` is set beyond what any schedule can reach: the window
- * that `slowCallDuration` brings along can then never open the breaker.
+ * the model follows, so `minimumCalls` is set beyond what any schedule can reach, over a time
+ * window (a count window must hold its minimum): the window that `slowCallDuration` brings
+ * along can then never open the breaker.
  */
 export function setupFor(options: ModelOptions): () => { model: ModelSide; real: RealSide } {
   return () => {
@@ -56,7 +57,11 @@ export function setupFor(options: ModelOptions): () => { model: ModelSide; real:
       ...(options.callTimeout === null ? {} : { callTimeout: options.callTimeout }),
       ...(options.slowCallDuration === null
         ? {}
-        : { slowCallDuration: options.slowCallDuration, minimumCalls: 1_000_000 }),
+        : {
+            slowCallDuration: options.slowCallDuration,
+            minimumCalls: 1_000_000,
+            window: { ms: 60_000 },
+          }),
     });
     return {
       model: { reference: new ReferenceBreaker(options, START) },

@@ -23,6 +23,8 @@
  * - Records made by hand (recordSuccess/recordFailure) carry no admission: they count against
  *   the current phase when the mode runs the state machine (normal, metrics-only), and only in
  *   the totals otherwise.
+ * - While forced open or disabled the state machine is paused: an outcome of a call admitted
+ *   before only adds to the totals and gives back its trial slot.
  */
 
 /** The three states of a breaker. */
@@ -250,6 +252,10 @@ export class ReferenceBreaker {
     else this.ignored++;
 
     if (phase !== this.phase) return;
+    if (this.mode === 'forced-open' || this.mode === 'disabled') {
+      if (this.state === 'half-open' && this.trialsInFlight > 0) this.trialsInFlight--;
+      return;
+    }
 
     if (this.state === 'closed') {
       if (outcome === 'success') this.consecutiveFailures = 0;

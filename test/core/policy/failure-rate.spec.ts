@@ -58,8 +58,8 @@ describe('Breaker', () => {
     describe('count window { calls: N }', () => {
       it('holds only the last N calls: older outcomes drop out of stats.window', async () => {
         const { breaker } = drivenBreaker({
-          failureRateThreshold: 50,
-          minimumCalls: 100,
+          failureRateThreshold: 100,
+          minimumCalls: 4,
           window: { calls: 4 },
         });
         await failTimes(breaker, 3);
@@ -67,6 +67,23 @@ describe('Breaker', () => {
         await succeedTimes(breaker, 4);
 
         expect(breaker.getStats().window).toEqual({ calls: 4, failures: 0, slowCalls: 0 });
+      });
+
+      it('rejects a minimumCalls larger than the window, which could never be reached', () => {
+        expect(() => drivenBreaker({ failureRateThreshold: 50, minimumCalls: 5, window: { calls: 4 } })).toThrow(
+          /"minimumCalls" must be at most window.calls \(4\)/,
+        );
+      });
+
+      it('lowers the default minimumCalls to a window smaller than it', async () => {
+        const { breaker } = drivenBreaker({ failureRateThreshold: 50, window: { calls: 4 } });
+
+        await failTimes(breaker, 2);
+        await succeedTimes(breaker, 1);
+        expect(breaker.options.minimumCalls).toBe(4);
+        await failTimes(breaker, 1);
+
+        expect(breaker.state).toBe('open');
       });
 
       it('judges the rate over the last N calls only', async () => {

@@ -177,7 +177,7 @@ describe('Breaker', () => {
 
       // Known gap, reported: a call admitted before disable() still settles against the state
       // machine, so its failure opens a disabled breaker.
-      it.failing('does not let a call admitted before disable() change the state', async () => {
+      it('does not let a call admitted before disable() change the state', async () => {
         const { breaker } = drivenBreaker({ failureThreshold: 1 });
         const { call, outcome } = run(breaker);
         breaker.disable();
