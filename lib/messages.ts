@@ -85,3 +85,11 @@ export const forKeyNotAString = (name: string, key: unknown) =>
 export const unknownHealthBreaker = (name: string, known: readonly string[]) =>
   `isHealthy() named circuit breaker ${JSON.stringify(name)}, which nothing had created yet; it now exists and reports closed. ` +
   `If no code uses that name, check its spelling. Known breakers were: ${known.length ? known.map((n) => JSON.stringify(n)).join(', ') : 'none'}.`;
+
+/** A decorator's `fallback` names no method of the class. */
+export const fallbackMethodMissing = (owner: string, method: string) =>
+  `${owner}: option "fallback" names method ${JSON.stringify(method)}, which the class does not have. Define it on the same class, or pass a function.`;
+
+/** A decorator's `fallback` is neither a function nor a method name. */
+export const fallbackNotUsable = (owner: string, value: unknown) =>
+  `${owner}: option "fallback" must be a function (error, ...args) => value or the name of a method of the class, got ${quote(value)} (${typeof value}).`;

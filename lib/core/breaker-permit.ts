@@ -8,11 +8,20 @@
 export interface BreakerPermit {
   /** The call succeeded. */
   succeed(): void;
-  /** The call failed with `error`; the breaker's `isFailure` rule decides whether it counts. */
-  fail(error: unknown): void;
+  /**
+   * The call failed with `error`; the breaker's failure rules decide whether it counts.
+   *
+   * @returns Whether it counted as a failure (false for an ignored error, or once settled).
+   */
+  fail(error: unknown): boolean;
   /**
    * The call was abandoned before an outcome: give its trial slot back and count nothing, not
    * even the call.
    */
   release(): void;
+  /**
+   * With a `callTimeout`: aborted, with the `CallTimeoutError` as its reason, when the call
+   * times out (it has then settled as a failure). Without one: `undefined`.
+   */
+  readonly signal: AbortSignal | undefined;
 }

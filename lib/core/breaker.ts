@@ -878,6 +878,7 @@ interface Observer {
 
 /** Reports one call's outcome once, whatever way the call ends. */
 class Permit implements BreakerPermit {
+  readonly signal = undefined;
   private settled = false;
 
   constructor(
@@ -889,8 +890,8 @@ class Permit implements BreakerPermit {
     if (this.settle()) this.breaker.settleSuccess(this.ticket);
   }
 
-  fail(error: unknown): void {
-    if (this.settle()) this.breaker.settleError(this.ticket, error);
+  fail(error: unknown): boolean {
+    return this.settle() && this.breaker.settleError(this.ticket, error);
   }
 
   release(): void {
@@ -908,12 +909,16 @@ class Permit implements BreakerPermit {
 class TimedPermit implements BreakerPermit {
   constructor(private readonly call: Call) {}
 
+  get signal(): AbortSignal | undefined {
+    return this.call.signal;
+  }
+
   succeed(): void {
     this.call.finish(undefined, false);
   }
 
-  fail(error: unknown): void {
-    this.call.finish(error, true);
+  fail(error: unknown): boolean {
+    return this.call.finish(error, true);
   }
 
   release(): void {

@@ -1,22 +1,24 @@
 import { Inject, UseInterceptors } from '@nestjs/common';
-import { isObservable, Observable, throwError } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { BreakerOptions } from '../core/index.js';
 import type { Breaker } from '../core/index.js';
 import { assertBreakerName, validateBreakerOptions } from '../core/index.js';
-import { isThenable, REFUSED } from '../core/breaker.js';
 import { BreakerRegistry } from '../breaker.registry.js';
 import { CIRCUIT_BREAKER_METADATA, REGISTRY_PROPERTY } from '../circuit-breaker.constants.js';
 import { CircuitBreakerInterceptor } from '../interceptors/circuit-breaker.interceptor.js';
 import type { CircuitBreakerDecoratorOptions } from '../interfaces/index.js';
+import type { AnyMethod, KnownResult, ResultKind } from './guarded-call.js';
+import { callThrough, failWithout } from './guarded-call.js';
 import {
   decoratorOwner,
+  fallbackMethodMissing,
+  fallbackNotUsable,
   keyNotAFunction,
   keyNotAString,
   noRegistry,
   notAMethod,
   siteOf,
 } from '../messages.js';
-import { guardObservable } from '../utils/guard-observable.js';
 
 /** What `@CircuitBreaker()` records on the method, read at start-up to create the breakers. */
 export interface CircuitBreakerMetadata {
@@ -28,10 +30,6 @@ export interface CircuitBreakerMetadata {
   readonly keyed?: boolean;
 }
 
-/** What a guarded method returns; learnt from its declared type or its first result. */
-type ResultKind = 'unknown' | 'value' | 'promise' | 'observable';
-
-type AnyMethod = (...args: unknown[]) => unknown;
 
 /**
  * Runs every call of a provider's or controller's method through the named breaker of the
@@ -80,14 +78,14 @@ export function CircuitBreaker(name: string, options?: CircuitBreakerDecoratorOp
     if (typeof original !== 'function') throw new TypeError(notAMethod(site));
 
     const owner = decoratorOwner(site, name);
-    const { keyOf, breakerOptions } = splitKeyOption(owner, options);
+    const { keyOf, fallback, breakerOptions } = splitUseOptions(owner, target, options);
     validateBreakerOptions(owner, breakerOptions);
 
-    const kind = initialKind(target, key, original as AnyMethod);
+    const known: KnownResult = { kind: initialKind(target, key, original as AnyMethod) };
     const guarded =
       keyOf === undefined
-        ? guard(original as AnyMethod, name, site, kind)
-        : guardPerKey(original as AnyMethod, name, site, kind, keyOf);
+        ? guard(original as AnyMethod, name, site, known, fallback)
+        : guardPerKey(original as AnyMethod, name, site, known, fallback, keyOf);
     copyMetadata(original, guarded);
     Object.defineProperty(guarded, 'name', { value: original.name });
     const metadata: CircuitBreakerMetadata = { name, options: breakerOptions, keyed: keyOf !== undefined };
@@ -102,33 +100,48 @@ export function CircuitBreaker(name: string, options?: CircuitBreakerDecoratorOp
 }
 
 /**
- * Separates the Nest-layer `key` option from the breaker's own options, which the core
- * validates and rejects unknown names in.
+ * Separates the options that belong to one use (`key`, `fallback`) from the breaker's own
+ * options, which the core validates and rejects unknown names in.
  *
- * @throws TypeError naming the use when `key` is given but is not a function.
+ * @throws TypeError naming the use when `key` is not a function, or `fallback` is neither a
+ * function nor the name of a method of the class.
  */
-function splitKeyOption(
+function splitUseOptions(
   owner: string,
+  target: object,
   options: CircuitBreakerDecoratorOptions | undefined,
-): { keyOf: AnyMethod | undefined; breakerOptions: BreakerOptions | undefined } {
-  if (typeof options !== 'object' || options === null || !Object.hasOwn(options, 'key')) {
-    // Anything else (not an object, an array) is for validateBreakerOptions to reject.
-    return { keyOf: undefined, breakerOptions: options };
+): { keyOf: AnyMethod | undefined; fallback: AnyMethod | null; breakerOptions: BreakerOptions | undefined } {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    // Anything else is for validateBreakerOptions to reject.
+    return { keyOf: undefined, fallback: null, breakerOptions: options as BreakerOptions | undefined };
   }
 
-  const { key, ...breakerOptions } = options;
+  const { key, fallback, ...breakerOptions } = options;
   if (key !== undefined && typeof key !== 'function') throw new TypeError(keyNotAFunction(owner, key));
-  return { keyOf: key as AnyMethod | undefined, breakerOptions };
+
+  return { keyOf: key as AnyMethod | undefined, fallback: fallbackOf(owner, target, fallback), breakerOptions };
 }
 
 /**
- * The method that replaces the decorated one, for a use without `key`. It keeps the whole call
- * inline, apart from the per-key path: it is the hot path, and passing `arguments` on to a
- * helper would build an object per call.
+ * The use's fallback: a function, or a method of the class named by a string. The class's
+ * methods are all defined when a method decorator runs, so a missing one fails right away.
  */
-function guard(original: AnyMethod, name: string, site: string, kind: ResultKind): AnyMethod {
-  // The breaker of the last registry seen: a registry never replaces a named breaker it made,
-  // and one application per process is the rule, so the name lookup is skipped on the hot path.
+function fallbackOf(owner: string, target: object, fallback: unknown): AnyMethod | null {
+  if (fallback === undefined || fallback === null) return null;
+  if (typeof fallback === 'function') return fallback as AnyMethod;
+  if (typeof fallback !== 'string') throw new TypeError(fallbackNotUsable(owner, fallback));
+
+  const method = (target as Record<string, unknown>)[fallback];
+  if (typeof method !== 'function') throw new TypeError(fallbackMethodMissing(owner, fallback));
+  return method as AnyMethod;
+}
+
+/**
+ * The method that replaces the decorated one, for a use without `key`. It keeps the breaker of
+ * the last registry seen: a registry never replaces a named breaker it made, and one
+ * application per process is the rule, so the name lookup is skipped on the hot path.
+ */
+function guard(original: AnyMethod, name: string, site: string, known: KnownResult, fallback: AnyMethod | null): AnyMethod {
   let lastRegistry: BreakerRegistry | undefined;
   let lastBreaker: Breaker | undefined;
 
@@ -142,50 +155,8 @@ function guard(original: AnyMethod, name: string, site: string, kind: ResultKind
       lastRegistry = registry;
     }
 
-    // `arguments` rather than a rest parameter: no array is built per call.
-    const args = arguments as unknown as unknown[];
-
-    if (kind === 'observable') {
-      const source = original.apply(this, args);
-      return isObservable(source) ? guardObservable(breaker, source) : source;
-    }
-
-    const ticket = breaker.admit();
-    if (ticket === REFUSED) {
-      const refusal = breaker.refusal();
-      if (kind === 'promise') return Promise.reject(refusal);
-      throw refusal;
-    }
-
-    let result: unknown;
-    try {
-      result = original.apply(this, args);
-    } catch (error) {
-      breaker.settleError(ticket, error);
-      throw error;
-    }
-
-    if (isThenable(result)) {
-      kind = 'promise';
-      return breaker.watch(ticket, result);
-    }
-
-    if (isObservable(result)) {
-      // The method built the Observable without running it: count from its subscription on.
-      kind = 'observable';
-      breaker.release(ticket);
-      return guardObservable(breaker, result);
-    }
-
-    kind = 'value';
-    breaker.settleSuccess(ticket);
-    return result;
+    return callThrough(breaker, original, this, arguments, known, fallback);
   };
-}
-
-/** What a guarded method is known to return, shared by its calls. */
-interface KindOfResult {
-  kind: ResultKind;
 }
 
 /**
@@ -193,69 +164,28 @@ interface KindOfResult {
  * per-key breaker of the key `keyOf` derives from its arguments. Per-key breakers can be
  * dropped when idle, so none is cached: the registry finds it per call.
  */
-function guardPerKey(original: AnyMethod, name: string, site: string, kind: ResultKind, keyOf: AnyMethod): AnyMethod {
-  const known: KindOfResult = { kind };
-
+function guardPerKey(
+  original: AnyMethod,
+  name: string,
+  site: string,
+  known: KnownResult,
+  fallback: AnyMethod | null,
+  keyOf: AnyMethod,
+): AnyMethod {
   return function guardedPerKey(this: Record<symbol, BreakerRegistry | undefined>) {
     const registry = this?.[REGISTRY_PROPERTY];
     if (registry === undefined) throw new Error(noRegistry(site, name));
 
-    const args = arguments as unknown as unknown[];
     let key: unknown;
     try {
-      key = keyOf.apply(this, args);
+      key = keyOf.apply(this, arguments as unknown as unknown[]);
     } catch (error) {
       return failWithout(known.kind, error);
     }
     if (typeof key !== 'string') return failWithout(known.kind, new TypeError(keyNotAString(site, name, key)));
 
-    return callThrough(registry.forKey(name, key), original, this, args, known);
+    return callThrough(registry.forKey(name, key), original, this, arguments, known, fallback);
   };
-}
-
-/** Runs one call through `breaker`, as {@link guard} does inline, learning the result's kind. */
-function callThrough(breaker: Breaker, original: AnyMethod, self: unknown, args: unknown[], known: KindOfResult): unknown {
-  if (known.kind === 'observable') {
-    const source = original.apply(self, args);
-    return isObservable(source) ? guardObservable(breaker, source) : source;
-  }
-
-  const ticket = breaker.admit();
-  if (ticket === REFUSED) return failWithout(known.kind, breaker.refusal());
-
-  let result: unknown;
-  try {
-    result = original.apply(self, args);
-  } catch (error) {
-    breaker.settleError(ticket, error);
-    throw error;
-  }
-
-  if (isThenable(result)) {
-    known.kind = 'promise';
-    return breaker.watch(ticket, result);
-  }
-
-  if (isObservable(result)) {
-    known.kind = 'observable';
-    breaker.release(ticket);
-    return guardObservable(breaker, result);
-  }
-
-  known.kind = 'value';
-  breaker.settleSuccess(ticket);
-  return result;
-}
-
-/**
- * Ends a call that cannot run, in the form its caller expects: a rejected Promise, an
- * Observable that errors, or a synchronous throw while the method's kind is unknown. A key
- * function's failure takes this form too: with no key, no breaker counts the call.
- */
-function failWithout(kind: ResultKind, error: unknown): unknown {
-  if (kind === 'promise') return Promise.reject(error);
-  if (kind === 'observable') return throwError(() => error);
-  throw error;
 }
 
 /**
