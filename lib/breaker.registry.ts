@@ -1,8 +1,9 @@
 import type { LoggerService, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Observable } from 'rxjs';
-import { Subject } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import type {
+  BreakerEvent,
+  BreakerMode,
   BreakerOptions,
   BreakerStats,
   ResolvedBreakerOptions,
@@ -15,6 +16,7 @@ import type { CircuitBreakerModuleOptions } from './interfaces/index.js';
 import { DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_BREAKERS } from './interfaces/index.js';
 import {
   conflictingOptions,
+  createdBeforeDeclared,
   perKeyNameTaken,
   forKeyNotAString,
   registryFull,
@@ -67,10 +69,32 @@ export class BreakerRegistry implements OnModuleDestroy {
   /** The resolved options of breakers with no options of their own, shared by all of them. */
   private sharedOptions: ResolvedBreakerOptions | null = null;
   private readonly changes = new Subject<StateChange>();
+  private readonly events = new Subject<BreakerEvent>();
+  /** Subscriptions to {@link events$}; breakers carry the event relay only while there are any. */
+  private eventSubscribers = 0;
+  private readonly eventRelay = (event: BreakerEvent) => this.events.next(event);
+  /** The mode every breaker gets, set with {@link setMode} and no name. */
+  private registryMode: BreakerMode = 'normal';
   private readonly logger: LoggerService | null;
 
   /** Every state change of every breaker in this registry. */
   readonly stateChanges$: Observable<StateChange> = this.changes.asObservable();
+
+  /**
+   * Every event of every breaker in this registry, per-key ones included: outcomes with their
+   * durations, refusals, timeouts, slow calls, fallbacks, state changes, resets and mode
+   * changes. While anything is subscribed each call is timed for its event, which costs a
+   * little per call; unsubscribed, it costs nothing.
+   */
+  readonly events$: Observable<BreakerEvent> = new Observable<BreakerEvent>((subscriber) => {
+    if (this.eventSubscribers++ === 0) this.forEachBreaker((breaker) => breaker.onEvent(this.eventRelay));
+    const subscription = this.events.subscribe(subscriber);
+
+    return () => {
+      subscription.unsubscribe();
+      if (--this.eventSubscribers === 0) this.forEachBreaker((breaker) => breaker.offEvent(this.eventRelay));
+    };
+  });
 
   /**
    * @throws TypeError or RangeError naming the option, the breaker and the value when the
@@ -83,8 +107,13 @@ export class BreakerRegistry implements OnModuleDestroy {
     this.logger = options.logger === false ? null : (options.logger ?? new Logger());
     this.optionsByName = new OptionsByName(options.breakers);
     this.maxBreakers = options.maxBreakers ?? DEFAULT_MAX_BREAKERS;
-    this.perKey = new PerKeyBreakers(options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, (breaker) =>
-      breaker.offStateChange(this.relay),
+    this.perKey = new PerKeyBreakers(
+      options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
+      (breaker) => {
+        breaker.offStateChange(this.relay);
+        breaker.offEvent(this.eventRelay);
+      },
+      () => this.registryMode,
     );
   }
 
@@ -154,8 +183,34 @@ export class BreakerRegistry implements OnModuleDestroy {
 
   /** Resets every breaker. */
   resetAll(): void {
-    for (const breaker of this.breakers.values()) breaker.reset();
-    for (const breaker of this.perKey.breakers()) breaker.reset();
+    this.forEachBreaker((breaker) => breaker.reset());
+  }
+
+  /**
+   * Sets how breakers treat calls, by hand: one breaker, or with no name every breaker of the
+   * registry, those created later included. See `BreakerMode`: `forced-open` refuses every
+   * call, `disabled` lets every call through and only counts, `metrics-only` reports what it
+   * would do but never refuses, `normal` hands control back.
+   *
+   * @throws Error naming the known breakers when `name` is given and none has it.
+   */
+  setMode(mode: BreakerMode, name?: string): void {
+    if (name !== undefined) {
+      const breaker = this.breakers.get(name) ?? this.perKey.get(name);
+      if (breaker === undefined) throw new Error(unknownBreaker(name, this.names()));
+      breaker.setMode(mode);
+      return;
+    }
+
+    // Check the mode before changing anything, so a typo changes no breaker.
+    new Breaker('mode-check').setMode(mode);
+    this.registryMode = mode;
+    this.forEachBreaker((breaker) => breaker.setMode(mode));
+  }
+
+  /** The mode set for every breaker with {@link setMode}; `normal` unless set. */
+  get mode(): BreakerMode {
+    return this.registryMode;
   }
 
   /**
@@ -172,6 +227,9 @@ export class BreakerRegistry implements OnModuleDestroy {
     if (earlier !== undefined && !sameOptions(earlier.options, options)) {
       throw new Error(conflictingOptions(name, earlier.site, site));
     }
+    if (earlier === undefined && this.breakers.has(name) && !sameOptions(options, undefined)) {
+      throw new Error(createdBeforeDeclared(name, site));
+    }
     if (earlier === undefined) this.declarations.set(name, { options, site });
 
     this.checkKeyNamespace(name, site, keyed);
@@ -179,11 +237,26 @@ export class BreakerRegistry implements OnModuleDestroy {
     return this.get(name);
   }
 
-  /** Stops the state-change stream and detaches from the breakers. */
+  /** Stops the streams and detaches from the breakers. */
   onModuleDestroy(): void {
-    for (const breaker of this.breakers.values()) breaker.offStateChange(this.relay);
-    for (const breaker of this.perKey.breakers()) breaker.offStateChange(this.relay);
+    this.forEachBreaker((breaker) => {
+      breaker.offStateChange(this.relay);
+      breaker.offEvent(this.eventRelay);
+    });
     this.changes.complete();
+    this.events.complete();
+  }
+
+  private forEachBreaker(action: (breaker: Breaker) => void): void {
+    for (const breaker of this.breakers.values()) action(breaker);
+    for (const breaker of this.perKey.breakers()) action(breaker);
+  }
+
+  /** Hooks a new breaker up like the others: state-change relay, event relay, registry mode. */
+  private adopt(breaker: Breaker): void {
+    breaker.onStateChange(this.relay);
+    if (this.eventSubscribers > 0) breaker.onEvent(this.eventRelay);
+    if (this.registryMode !== 'normal') breaker.setMode(this.registryMode);
   }
 
   /**
@@ -206,7 +279,7 @@ export class BreakerRegistry implements OnModuleDestroy {
 
     const breaker = new Breaker(name, this.optionsFor(name));
 
-    breaker.onStateChange(this.relay);
+    this.adopt(breaker);
     this.breakers.set(name, breaker);
     return breaker;
   }
@@ -235,7 +308,7 @@ export class BreakerRegistry implements OnModuleDestroy {
     const options =
       keyLayers.length === 0 ? baseBreaker.options : resolveBreakerOptions(name, ...this.layersOf(base), ...keyLayers);
     const breaker = new Breaker(name, options);
-    breaker.onStateChange(this.relay);
+    this.adopt(breaker);
     this.perKey.add(name, base, key, breaker);
     return breaker;
   }

@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { BreakerRegistry } from './breaker.registry.js';
 import { CircuitBreakerExplorer } from './circuit-breaker.explorer.js';
 import { ConfigurableModuleClass, OPTIONS_TYPE } from './circuit-breaker.module-definition.js';
+import { EventEmitterForwarder } from './events/event-emitter.forwarder.js';
 import { CircuitBreakerInterceptor } from './interceptors/circuit-breaker.interceptor.js';
 
 /**
@@ -38,7 +39,7 @@ import { CircuitBreakerInterceptor } from './interceptors/circuit-breaker.interc
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [BreakerRegistry, CircuitBreakerExplorer, CircuitBreakerInterceptor],
+  providers: [BreakerRegistry, CircuitBreakerExplorer, CircuitBreakerInterceptor, EventEmitterForwarder],
   exports: [BreakerRegistry, CircuitBreakerInterceptor],
 })
 export class CircuitBreakerModule extends ConfigurableModuleClass {

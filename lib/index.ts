@@ -8,3 +8,4 @@ export * from './interceptors/circuit-breaker.interceptor.js';
 export * from './interfaces/index.js';
 export { isServerFailure } from './utils/http-failure.js';
 export { guardObservable } from './utils/guard-observable.js';
+export { EVENT_NAME_PREFIX } from './events/event-emitter.forwarder.js';

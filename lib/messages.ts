@@ -29,14 +29,15 @@ export const conflictingOptions = (name: string, first: string, second: string) 
 
 /** Module options of the wrong shape. */
 export const invalidModuleOptions = (key: string, value: unknown, expected: string) =>
-  `CircuitBreakerModule.forRoot(): option "${key}" must be ${expected}, got ${quote(value)}.`;
+  `CircuitBreakerModule options: option "${key}" must be ${expected}, got ${quote(value)}.`;
 
 /** A module option the module does not know. */
 export const unknownModuleOption = (key: string, known: readonly string[]) =>
-  `CircuitBreakerModule.forRoot(): unknown option "${key}". Known options: ${known.join(', ')}.`;
+  `CircuitBreakerModule options: unknown option "${key}". Known options: ${known.join(', ')}.` +
+  (key === 'isGlobal' ? ' isGlobal goes beside the options, in forRoot({ isGlobal }) or forRootAsync({ isGlobal, useFactory }), not in what a factory returns.' : '');
 
 /** The owner phrase of messages about the module's `defaults`. */
-export const DEFAULTS_OWNER = 'CircuitBreakerModule.forRoot() defaults';
+export const DEFAULTS_OWNER = 'CircuitBreakerModule options, defaults';
 
 /** Reset asked for a breaker the registry has never seen. */
 export const unknownBreaker = (name: string, known: readonly string[]) =>
@@ -93,3 +94,12 @@ export const fallbackMethodMissing = (owner: string, method: string) =>
 /** A decorator's `fallback` is neither a function nor a method name. */
 export const fallbackNotUsable = (owner: string, value: unknown) =>
   `${owner}: option "fallback" must be a function (error, ...args) => value or the name of a method of the class, got ${quote(value)} (${typeof value}).`;
+
+/** A breaker was created before start-up read its decorator's options, which it then lacks. */
+export const createdBeforeDeclared = (name: string, site: string) =>
+  `${breakerLabel(name)} was created (by BreakerRegistry.get() or forKey(), in a constructor or a factory) before start-up read the options of @CircuitBreaker() on ${site}, ` +
+  'so it would run without them. Move that call to onModuleInit() or later, or put the options in forRoot({ breakers }).';
+
+/** The event forwarding option is on, but @nestjs/event-emitter is missing. */
+export const eventEmitterMissing = (reason: string) =>
+  `CircuitBreakerModule options: eventEmitter is on, but ${reason}. Install @nestjs/event-emitter and import EventEmitterModule.forRoot() in the application, or turn eventEmitter off.`;

@@ -423,11 +423,15 @@ export class Breaker {
     if (this.eventListeners === null) this.eventListeners = [listener];
     else this.eventListeners.push(listener);
 
-    return () => {
-      const index = this.eventListeners?.indexOf(listener) ?? -1;
-      if (index >= 0) this.eventListeners!.splice(index, 1);
-      if (this.eventListeners?.length === 0) this.eventListeners = null;
-    };
+    return () => this.offEvent(listener);
+  }
+
+  /** Removes a listener added with {@link onEvent}; does nothing if it is not there. */
+  offEvent(listener: BreakerEventListener): void {
+    const index = this.eventListeners?.indexOf(listener) ?? -1;
+    if (index >= 0) this.eventListeners!.splice(index, 1);
+    // No listener left: calls go back to the allocation-free path.
+    if (this.eventListeners?.length === 0) this.eventListeners = null;
   }
 
   /** @internal Settles an admitted call as a success. */

@@ -44,6 +44,13 @@ export interface CircuitBreakerModuleOptions {
    * context `CircuitBreaker`; `false` logs nothing.
    */
   logger?: LoggerService | false;
+  /**
+   * Forwards every breaker event to `@nestjs/event-emitter` as `circuit-breaker.<type>` (for
+   * example `circuit-breaker.state-change`), so `@OnEvent()` handlers receive them. Needs the
+   * optional peer installed and `EventEmitterModule.forRoot()` imported; start-up fails
+   * otherwise. While on, every call is timed for its event. Default: false.
+   */
+  eventEmitter?: boolean;
 }
 
 /**

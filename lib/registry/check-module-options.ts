@@ -9,7 +9,7 @@ import {
 } from '../messages.js';
 import { isNamePattern } from './name-pattern.js';
 
-const MODULE_OPTION_KEYS = ['defaults', 'breakers', 'logger', 'maxBreakers', 'idleTimeout', 'isGlobal'];
+const MODULE_OPTION_KEYS = ['defaults', 'breakers', 'logger', 'maxBreakers', 'idleTimeout', 'eventEmitter'];
 
 const WHOLE_NUMBER = 'a whole number of at least 1';
 
@@ -41,6 +41,10 @@ export function checkModuleOptions(options: CircuitBreakerModuleOptions): void {
 
   if (logger !== undefined && logger !== false && typeof logger?.log !== 'function') {
     throw new TypeError(invalidModuleOptions('logger', logger, 'a LoggerService or false'));
+  }
+
+  if (options.eventEmitter !== undefined && typeof options.eventEmitter !== 'boolean') {
+    throw new TypeError(invalidModuleOptions('eventEmitter', options.eventEmitter, 'true or false'));
   }
 
   checkWholeNumber('maxBreakers', options.maxBreakers);

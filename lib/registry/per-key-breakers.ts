@@ -1,4 +1,4 @@
-import type { Breaker } from '../core/index.js';
+import type { Breaker, BreakerMode } from '../core/index.js';
 
 /** One per-key breaker, linked into the use order. */
 interface Entry {
@@ -44,9 +44,14 @@ export class PerKeyBreakers {
    * @param idleTimeout - Milliseconds without use after which a breaker may be dropped.
    * @param onDrop - Called with each breaker dropped, to detach it from the registry.
    */
+  /**
+   * @param sharedMode - The mode the registry gives every breaker: a breaker in it was not set
+   * by hand, so it may still make room.
+   */
   constructor(
     private readonly idleTimeout: number,
     private readonly onDrop: (breaker: Breaker) => void,
+    private readonly sharedMode: () => BreakerMode = () => 'normal',
   ) {}
 
   /** How many per-key breakers are held. */
@@ -146,14 +151,14 @@ export class PerKeyBreakers {
   /** Closed in normal mode, or idle: what may make room for a new key. */
   private isEvictable(entry: Entry): boolean {
     const breaker = entry.breaker;
-    return (breaker.mode === 'normal' && breaker.state === 'closed') || this.isIdle(entry);
+    return (breaker.mode === this.sharedMode() && breaker.state === 'closed') || this.isIdle(entry);
   }
 
   private isIdle(entry: Entry): boolean {
     const breaker = entry.breaker;
     if (breaker.options.clock.now() - entry.lastUsed < this.idleTimeout) return false;
-    // A mode set by hand (forced open, disabled) is someone's decision: keep it.
-    if (breaker.mode !== 'normal') return false;
+    // A mode set by hand on this breaker (forced open, disabled) is someone's decision: keep it.
+    if (breaker.mode !== this.sharedMode()) return false;
 
     const state = breaker.state;
     if (state === 'closed') return true;

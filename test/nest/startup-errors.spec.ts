@@ -32,7 +32,7 @@ describe('CircuitBreakerModule start-up', () => {
         const start = compileWith(untyped({ defaults: { [option]: value } }));
 
         await expect(start).rejects.toThrow(type);
-        await expect(start).rejects.toThrow(/CircuitBreakerModule\.forRoot\(\) defaults/);
+        await expect(start).rejects.toThrow(/CircuitBreakerModule options, defaults/);
         await expect(start).rejects.toThrow(message);
       },
     );

@@ -49,7 +49,7 @@ describe('CircuitBreakerModule start-up with per-key options', () => {
 
       await expect(start).rejects.toThrow(type);
       await expect(start).rejects.toThrow(
-        new RegExp(`forRoot\\(\\): option "${option}" must be a whole number of at least 1`),
+        new RegExp(`CircuitBreakerModule options: option "${option}" must be a whole number of at least 1`),
       );
       await expect(start).rejects.toThrow(quoted);
     });
