@@ -4,8 +4,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
-/** Seconds each measured run lasts; two runs per route. */
+/**
+ * Seconds each measured run lasts, and runs per route. On two cores the server and autocannon
+ * share the machine, and single runs of the same route differ by several per cent; the median
+ * of several alternated runs is what can tell a few per cent apart.
+ */
 const RUN_SECONDS = 3;
+const ROUNDS = 5;
 const WARM_UP_SECONDS = 1;
 const CONNECTIONS = 10;
 
@@ -14,7 +19,8 @@ const server = fileURLToPath(new URL('../workers/http-server.js', import.meta.ur
 /**
  * (f) Requests per second of one route through `@CircuitBreaker` (and the interceptor it
  * applies) and of the same route without, on a Nest Express application in another process,
- * driven by autocannon in turns: plain, guarded, plain, guarded.
+ * driven by autocannon in turns (plain, guarded, plain, guarded, ...), five runs each; the figure
+ * is the median run.
  *
  * @returns {Promise<object[]>} rows for the results table.
  */
@@ -35,7 +41,7 @@ export async function runHttpCases() {
     await load(url('guarded'), WARM_UP_SECONDS);
 
     const rates = { plain: [], guarded: [] };
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       for (const route of ['plain', 'guarded'])
         rates[route].push(await load(url(route), RUN_SECONDS));
     }
@@ -73,9 +79,9 @@ async function load(url, seconds) {
   return result.requests.average;
 }
 
-/** The table's figure for a route: the mean over its runs. */
+/** The table's figure for a route: the median of its runs. */
 const rate = (runs) => ({
-  value: runs.reduce((sum, value) => sum + value, 0) / runs.length,
+  value: [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)],
   unit: 'req/s',
   rounds: runs,
 });

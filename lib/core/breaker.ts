@@ -104,6 +104,7 @@ export class Breaker {
     assertBreakerName(name);
     this.options = isResolvedOptions(options) ? options : resolveBreakerOptions(name, options);
     this.window = createWindow(this.options);
+    this.plain = this.isPlain();
   }
 
   /** The current state; an open breaker whose timeout has passed reads as half-open. */
@@ -136,9 +137,14 @@ export class Breaker {
    * not, the hot path allocates nothing per call.
    */
   get needsCallState(): boolean {
-    const { slowCallDuration, callTimeout, fallback } = this.options;
-    return this.eventListeners !== null || slowCallDuration !== null || callTimeout !== null || fallback !== null;
+    return !this.plain;
   }
+
+  /**
+   * @internal The opposite of {@link needsCallState}, kept as a field because the hot path reads
+   * it on every call: the options never change, and only event listeners move it.
+   */
+  plain = true;
 
   /**
    * Runs `fn` through the breaker and returns its result.
@@ -152,7 +158,7 @@ export class Breaker {
    * @throws CallTimeoutError as a rejection when the call runs past `callTimeout`.
    */
   execute<T>(fn: (signal?: AbortSignal) => T | PromiseLike<T>): Promise<Awaited<T>> {
-    if (this.needsCallState) {
+    if (!this.plain) {
       try {
         return Promise.resolve(this.invoke(fn, this.options.fallback, true) as T);
       } catch (error) {
@@ -263,7 +269,7 @@ export class Breaker {
     const ticket = this.admit();
     if (ticket === REFUSED) throw this.refusal();
 
-    return this.needsCallState ? new TimedPermit(new Call(this, ticket)) : new Permit(this, ticket);
+    return !this.plain ? new TimedPermit(new Call(this, ticket)) : new Permit(this, ticket);
   }
 
   /**
@@ -422,6 +428,7 @@ export class Breaker {
   onEvent(listener: BreakerEventListener): () => void {
     if (this.eventListeners === null) this.eventListeners = [listener];
     else this.eventListeners.push(listener);
+    this.plain = false;
 
     return () => this.offEvent(listener);
   }
@@ -432,6 +439,12 @@ export class Breaker {
     if (index >= 0) this.eventListeners!.splice(index, 1);
     // No listener left: calls go back to the allocation-free path.
     if (this.eventListeners?.length === 0) this.eventListeners = null;
+    this.plain = this.isPlain();
+  }
+
+  private isPlain(): boolean {
+    const { slowCallDuration, callTimeout, fallback } = this.options;
+    return this.eventListeners === null && slowCallDuration === null && callTimeout === null && fallback === null;
   }
 
   /** @internal Settles an admitted call as a success. */

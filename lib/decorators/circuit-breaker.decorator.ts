@@ -8,7 +8,7 @@ import { CIRCUIT_BREAKER_METADATA, REGISTRY_PROPERTY } from '../circuit-breaker.
 import { CircuitBreakerInterceptor } from '../interceptors/circuit-breaker.interceptor.js';
 import type { CircuitBreakerDecoratorOptions } from '../interfaces/index.js';
 import type { AnyMethod, KnownResult, ResultKind } from './guarded-call.js';
-import { callThrough, failWithout } from './guarded-call.js';
+import { callPlain, callThrough, failWithout } from './guarded-call.js';
 import {
   decoratorOwner,
   fallbackMethodMissing,
@@ -155,6 +155,10 @@ function guard(original: AnyMethod, name: string, site: string, known: KnownResu
       lastRegistry = registry;
     }
 
+    // The common case goes straight to the hot path.
+    if (fallback === null && breaker.plain && known.kind !== 'observable') {
+      return callPlain(breaker, original, this, arguments, known);
+    }
     return callThrough(breaker, original, this, arguments, known, fallback);
   };
 }

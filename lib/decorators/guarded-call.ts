@@ -37,8 +37,22 @@ export function callThrough(
     const source = original.apply(self, args as unknown[]);
     return isObservable(source) ? guardObservable(breaker, source, answer) : source;
   }
-  if (answer !== null || breaker.needsCallState) return callWithBookkeeping(breaker, original, self, args, known, answer);
+  if (answer !== null || !breaker.plain) return callWithBookkeeping(breaker, original, self, args, known, answer);
 
+  return callPlain(breaker, original, self, args, known);
+}
+
+/**
+ * The hot path, for a breaker and a use with no bookkeeping: nothing is allocated per call
+ * beyond what the method itself returns.
+ */
+export function callPlain(
+  breaker: Breaker,
+  original: AnyMethod,
+  self: unknown,
+  args: ArrayLike<unknown>,
+  known: KnownResult,
+): unknown {
   const ticket = breaker.admit();
   if (ticket === REFUSED) return failWithout(known.kind, breaker.refusal());
 
