@@ -450,11 +450,7 @@ export class Breaker {
   /** @internal Settles an admitted call as a success. */
   settleSuccess(ticket: Ticket, slow = false): void {
     this.successes++;
-    if (ticket !== this.epoch) return;
-    if (this.paused()) {
-      this.freeSlot(ticket);
-      return;
-    }
+    if (!this.movesState(ticket)) return;
 
     const phase = this.phase;
     if (phase.kind === 'closed') {
@@ -602,12 +598,17 @@ export class Breaker {
   }
 
   /**
-   * Whether the state machine is paused by hand (disabled or forced open): outcomes of calls
-   * admitted before only give their trial slots back, so the state is where it was when the
-   * mode returns to normal.
+   * Whether an outcome with this ticket may move the state machine: it must come from the
+   * current phase, and the machine must not be paused by hand (disabled or forced open). A
+   * paused machine only takes the trial slot back, so the state is where it was when the mode
+   * returns to normal.
    */
-  private paused(): boolean {
-    return this.currentMode === 'disabled' || this.currentMode === 'forced-open';
+  private movesState(ticket: Ticket): boolean {
+    if (ticket !== this.epoch) return false;
+    if (this.currentMode !== 'disabled' && this.currentMode !== 'forced-open') return true;
+
+    this.freeSlot(ticket);
+    return false;
   }
 
   /** The ticket manual records settle against: untracked while the mode bypasses the states. */
@@ -661,11 +662,7 @@ export class Breaker {
   private settleFailure(ticket: Ticket, error: unknown, slow: boolean): void {
     this.failures++;
     this.lastFailureAt = this.options.clock.now();
-    if (ticket !== this.epoch) return;
-    if (this.paused()) {
-      this.freeSlot(ticket);
-      return;
-    }
+    if (!this.movesState(ticket)) return;
 
     const phase = this.phase;
     if (phase.kind === 'closed') {
