@@ -8,8 +8,9 @@ import type { ModelUpstream } from './upstream/model-upstream.js';
 import { UpstreamModule } from './upstream/upstream.module.js';
 
 /**
- * The sample's root module. CircuitBreakerModule is imported once, globally, with the
- * `model-api` breaker's options from the configuration.
+ * The sample's root module. CircuitBreakerModule is imported once, globally, with the options
+ * of the sample's breakers from the configuration: `model-api`, every per-model breaker through
+ * the `model:*` pattern, and `model-catalog`.
  */
 @Module({})
 export class AppModule {
@@ -22,7 +23,15 @@ export class AppModule {
       imports: [
         CircuitBreakerModule.forRoot({
           isGlobal: true,
-          breakers: { 'model-api': { ...config.modelApi } },
+          // Model names come from request URLs: bound the per-model breakers the registry keeps,
+          // whatever names the traffic brings (idle ones are dropped as well).
+          maxBreakers: 1_000,
+          breakers: {
+            'model-api': { ...config.modelApi },
+            'model:*': { ...config.perModel },
+            // One good read of the catalog is enough to trust it again.
+            'model-catalog': { ...config.modelCatalog, successThreshold: 1 },
+          },
         }),
         UpstreamModule.forRoot(upstream),
         CompletionsModule.forRoot({

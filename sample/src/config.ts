@@ -22,6 +22,20 @@ export interface SampleConfig {
     /** Trial successes in a row that close it again (`MODEL_API_SUCCESS_THRESHOLD`). */
     readonly successThreshold: number;
   };
+  /** Options of every per-model breaker, `model:<name>`, given through the `model:*` pattern. */
+  readonly perModel: {
+    /** Failures in a row that open one model's breaker (`MODEL_FAILURE_THRESHOLD`). */
+    readonly failureThreshold: number;
+    /** Milliseconds it stays open (`MODEL_OPEN_MS`). */
+    readonly timeout: number;
+  };
+  /** Options of the `model-catalog` breaker, the one with a fallback. */
+  readonly modelCatalog: {
+    /** Failures in a row that open it (`MODEL_CATALOG_FAILURE_THRESHOLD`). */
+    readonly failureThreshold: number;
+    /** Milliseconds it stays open (`MODEL_CATALOG_OPEN_MS`). */
+    readonly timeout: number;
+  };
 }
 
 /** Environment variables the sample reads, by name. */
@@ -46,6 +60,14 @@ export function readSampleConfig(env: SampleEnv = process.env): SampleConfig {
       failureThreshold: wholeNumber(env, 'MODEL_API_FAILURE_THRESHOLD', 3),
       timeout: wholeNumber(env, 'MODEL_API_OPEN_MS', 30_000),
       successThreshold: wholeNumber(env, 'MODEL_API_SUCCESS_THRESHOLD', 2),
+    },
+    perModel: {
+      failureThreshold: wholeNumber(env, 'MODEL_FAILURE_THRESHOLD', 2),
+      timeout: wholeNumber(env, 'MODEL_OPEN_MS', 30_000),
+    },
+    modelCatalog: {
+      failureThreshold: wholeNumber(env, 'MODEL_CATALOG_FAILURE_THRESHOLD', 2),
+      timeout: wholeNumber(env, 'MODEL_CATALOG_OPEN_MS', 30_000),
     },
   };
 }

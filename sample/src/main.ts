@@ -83,6 +83,7 @@ async function main(): Promise<void> {
   const { url, tcpPort, upstream, config } = await bootstrap();
   const logger = new Logger('Sample');
   const { failureThreshold, timeout, successThreshold } = config.modelApi;
+  const { perModel, modelCatalog } = config;
 
   logger.log(`HTTP app on ${url}; TCP microservice on ${config.host}:${tcpPort}`);
   logger.log(`Fake model API on ${upstream.url}`);
@@ -90,9 +91,21 @@ async function main(): Promise<void> {
     `Breaker "model-api": opens after ${failureThreshold} failures, stays open ${timeout} ms, ` +
       `closes after ${successThreshold} trial successes`,
   );
-  logger.log(`Try: curl '${url}/completions?prompt=hello'   (also /health, /breakers)`);
   logger.log(
-    `Make the model API fail: curl -X POST ${url}/upstream/fail   (and /upstream/recover)`,
+    `Breakers "model:<name>", one per model: open after ${perModel.failureThreshold} failures, ` +
+      `stay open ${perModel.timeout} ms`,
+  );
+  logger.log(
+    `Breaker "model-catalog" (falls back to the last known list): opens after ` +
+      `${modelCatalog.failureThreshold} failures, stays open ${modelCatalog.timeout} ms`,
+  );
+  logger.log(`Try: curl '${url}/completions?prompt=hello'   (also /models, /health, /breakers)`);
+  logger.log(
+    `     curl -H 'content-type: application/json' -d '{"prompt":"hi"}' ${url}/models/gpt-x/completions`,
+  );
+  logger.log(
+    `Make the model API fail: curl -X POST ${url}/upstream/fail   (and /upstream/recover); ` +
+      `one model only: add -H 'content-type: application/json' -d '{"model":"gpt-x"}'`,
   );
 }
 

@@ -5,10 +5,13 @@ import { CompletionsController } from './completions.controller.js';
 import type { ModelApiOptions } from './model-api.options.js';
 import { MODEL_API_OPTIONS } from './model-api.options.js';
 import { ModelApiService } from './model-api.service.js';
+import { ModelCatalogService } from './model-catalog.service.js';
+import { ModelsController } from './models.controller.js';
 
 /**
- * The completion feature: the guarded model API client and its HTTP and TCP entry points. It
- * reaches the breaker registry because the root module imports CircuitBreakerModule globally.
+ * The model API feature: the guarded clients of its completions and of its catalog, and their
+ * HTTP and TCP entry points. It reaches the breaker registry because the root module imports
+ * CircuitBreakerModule globally.
  */
 @Module({})
 export class CompletionsModule {
@@ -16,8 +19,12 @@ export class CompletionsModule {
   static forRoot(options: ModelApiOptions): DynamicModule {
     return {
       module: CompletionsModule,
-      controllers: [CompletionsController, CompletionMessagesController],
-      providers: [{ provide: MODEL_API_OPTIONS, useValue: options }, ModelApiService],
+      controllers: [CompletionsController, CompletionMessagesController, ModelsController],
+      providers: [
+        { provide: MODEL_API_OPTIONS, useValue: options },
+        ModelApiService,
+        ModelCatalogService,
+      ],
       exports: [ModelApiService],
     };
   }

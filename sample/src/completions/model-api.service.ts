@@ -1,54 +1,55 @@
-import { BadGatewayException, GatewayTimeoutException, Inject, Injectable } from '@nestjs/common';
+import { BadGatewayException, Inject, Injectable } from '@nestjs/common';
 import { CircuitBreaker } from 'nestjs-circuit-breaker';
+import { callModelApi } from './model-api.fetch.js';
 import type { ModelApiOptions } from './model-api.options.js';
 import { MODEL_API_OPTIONS } from './model-api.options.js';
 
 /**
- * The app's client of the model API. Every call goes through the `model-api` breaker: after
- * enough failures in a row the breaker refuses calls for a while, so callers get an immediate
- * 503 instead of waiting on a service that is down, and the service gets room to recover.
+ * The app's client of the model API's completions.
+ *
+ * - Calls to the default model go through the `model-api` breaker: after enough failures in a
+ *   row it refuses calls for a while, so callers get an immediate 503 instead of waiting on a
+ *   service that is down, and the service gets room to recover.
+ * - Calls to a named model go through that model's own breaker, `model:<name>`: one failing
+ *   model is refused on its own while the others keep answering.
  */
 @Injectable()
 export class ModelApiService {
   constructor(@Inject(MODEL_API_OPTIONS) private readonly options: ModelApiOptions) {}
 
   /**
-   * Asks the model API to complete a prompt.
+   * Asks the model API's default model to complete a prompt.
    *
-   * @throws BadGatewayException when the API answers outside 2xx or without a completion, and
-   * GatewayTimeoutException when it does not answer in time; both count as breaker failures.
-   * @throws CircuitOpenError (rejected) while the breaker is open; the API is not called.
+   * @throws BadGatewayException or GatewayTimeoutException when the call fails; both count as
+   * failures of `model-api`.
+   * @throws CircuitOpenError (rejected) while `model-api` is open; the API is not called.
    */
   @CircuitBreaker('model-api')
   async complete(prompt: string): Promise<string> {
-    let response: Response;
-    try {
-      response = await fetch(new URL('/v1/complete', this.options.baseUrl), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ prompt }),
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
-      });
-    } catch (error) {
-      if ((error as Error | null)?.name === 'TimeoutError') {
-        throw new GatewayTimeoutException(
-          `The model API did not answer within ${this.options.requestTimeoutMs} ms.`,
-        );
-      }
-      throw new BadGatewayException('The model API could not be reached.', { cause: error });
-    }
-
-    if (!response.ok) {
-      // Drain the body so the connection can be reused.
-      await response.arrayBuffer().catch(() => undefined);
-      throw new BadGatewayException(`The model API answered HTTP ${response.status}.`);
-    }
-
-    const body = (await response.json().catch(() => null)) as { completion?: unknown } | null;
-    if (typeof body?.completion !== 'string') {
-      throw new BadGatewayException('The model API answered without a completion.');
-    }
-
-    return body.completion;
+    return completionIn(await callModelApi(this.options, '/v1/complete', { prompt }));
   }
+
+  /**
+   * Asks one model of the model API to complete a prompt, through the breaker of that model.
+   *
+   * @param model - A model name already checked by {@link modelOf}: it is the breaker's key, so
+   * it must not be free-form input.
+   * @throws BadGatewayException or GatewayTimeoutException when the call fails; both count as
+   * failures of `model:<model>` only.
+   * @throws CircuitOpenError (rejected) while `model:<model>` is open; the API is not called.
+   */
+  @CircuitBreaker('model', { key: (model: string) => model })
+  async completeWith(model: string, prompt: string): Promise<string> {
+    const path = `/v1/models/${encodeURIComponent(model)}/complete`;
+    return completionIn(await callModelApi(this.options, path, { prompt }));
+  }
+}
+
+function completionIn(body: unknown): string {
+  const completion = (body as { completion?: unknown } | null)?.completion;
+  if (typeof completion !== 'string') {
+    throw new BadGatewayException('The model API answered without a completion.');
+  }
+
+  return completion;
 }

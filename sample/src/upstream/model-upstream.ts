@@ -14,27 +14,52 @@ export interface ModelUpstreamOptions {
 export interface FailureMode {
   /** Milliseconds to wait before answering the 500, to imitate an overloaded service. */
   readonly delayMs?: number;
+  /**
+   * Fail only the completions of this model (`POST /v1/models/<model>/complete`); without it,
+   * every call fails.
+   */
+  readonly model?: string;
 }
 
 /** What the fake model API is doing, as the sample's admin routes report it. */
 export interface ModelUpstreamStatus {
   readonly url: string;
+  /** Whether every call fails. */
   readonly failing: boolean;
+  /** Delay of the 500s while every call fails. */
   readonly delayMs: number;
-  /** Calls to `POST /v1/complete` since start, failed ones included. */
+  /** Models whose completions fail on their own. */
+  readonly failingModels: string[];
+  /** Calls to any route since start, failed ones included. */
   readonly hits: number;
+  /** Calls to `POST /v1/models/<model>/complete` since start, by model. */
+  readonly modelHits: Record<string, number>;
 }
 
+/** The models `GET /v1/models` lists. The fake completes for any name; this is its catalog. */
+export const UPSTREAM_MODELS: readonly string[] = ['gpt-x', 'other', 'tiny'];
+
 const MAX_BODY_BYTES = 64 * 1024;
+const MODEL_ROUTE = /^\/v1\/models\/([^/]+)\/complete$/;
 
 /**
- * A stand-in for a hosted model API on a real `node:http` server: `POST /v1/complete` with
- * `{ prompt }` answers `{ completion }`, or HTTP 500 while failing. It knows nothing of Nest
- * or of circuit breakers, so whatever the app's breaker does shows in its hit counter.
+ * A stand-in for a hosted model API on a real `node:http` server:
+ *
+ * - `POST /v1/complete` with `{ prompt }` answers `{ completion }` from the default model;
+ * - `POST /v1/models/<model>/complete` with `{ prompt }` answers `{ completion }` from `model`;
+ * - `GET /v1/models` answers `{ models }`.
+ *
+ * Each answers HTTP 500 while failing, and a model's completions also while that model fails.
+ * It knows nothing of Nest or of circuit breakers, so whatever the app's breakers do shows in
+ * its hit counters.
  */
 export class ModelUpstream {
-  private failure: FailureMode | null = null;
+  /** Delay of the 500s while every call fails; `null` while calls succeed. */
+  private failure: { readonly delayMs: number } | null = null;
+  /** Models failing on their own, with the delay of their 500s. */
+  private readonly failingModels = new Map<string, number>();
   private hitCount = 0;
+  private readonly modelHits = new Map<string, number>();
   private readonly delays = new Set<NodeJS.Timeout>();
 
   private constructor(
@@ -70,29 +95,42 @@ export class ModelUpstream {
     return this.server.listening;
   }
 
-  /** Calls to `POST /v1/complete` so far. */
+  /** Calls to any route so far. */
   get hits(): number {
     return this.hitCount;
   }
 
-  /** A snapshot of the failure mode and the hit counter. */
+  /** A snapshot of the failure modes and the hit counters. */
   status(): ModelUpstreamStatus {
     return {
       url: this.url,
       failing: this.failure !== null,
       delayMs: this.failure?.delayMs ?? 0,
+      failingModels: [...this.failingModels.keys()],
       hits: this.hitCount,
+      modelHits: Object.fromEntries(this.modelHits),
     };
   }
 
-  /** From now on every completion answers HTTP 500, after `delayMs` if given. */
+  /**
+   * From now on every call answers HTTP 500, or with `mode.model` only that model's
+   * completions do; after `delayMs` if given.
+   */
   fail(mode: FailureMode = {}): void {
-    this.failure = { delayMs: Math.max(0, mode.delayMs ?? 0) };
+    const delayMs = Math.max(0, mode.delayMs ?? 0);
+    if (mode.model === undefined) this.failure = { delayMs };
+    else this.failingModels.set(mode.model, delayMs);
   }
 
-  /** From now on completions succeed again. */
-  recover(): void {
+  /** From now on calls succeed again: all of them, or with `model` that model's completions. */
+  recover(model?: string): void {
+    if (model !== undefined) {
+      this.failingModels.delete(model);
+      return;
+    }
+
     this.failure = null;
+    this.failingModels.clear();
   }
 
   /** Stops listening and drops open connections, including keep-alive ones; safe to call twice. */
@@ -107,34 +145,38 @@ export class ModelUpstream {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
-    if (request.method !== 'POST' || request.url !== '/v1/complete') {
+    const route = routeOf(request);
+    if (route === null) {
       send(response, 404, { error: 'Not found' });
       return;
     }
 
     this.hitCount++;
+    if (route.kind === 'catalog') {
+      this.answer(undefined, response, () => ({ status: 200, body: { models: UPSTREAM_MODELS } }));
+      return;
+    }
+
+    if (route.model !== undefined) {
+      this.modelHits.set(route.model, (this.modelHits.get(route.model) ?? 0) + 1);
+    }
     readJson(request).then(
-      (body) => this.answer(body, response),
+      (body) => this.answer(route.model, response, () => completionOf(body, route.model)),
       () => send(response, 400, { error: 'The body must be JSON of at most 64 KiB.' }),
     );
   }
 
-  private answer(body: unknown, response: ServerResponse): void {
-    const failure = this.failure;
-    if (failure !== null) {
-      this.later(failure.delayMs ?? 0, () =>
-        send(response, 500, { error: 'The model is overloaded.' }),
-      );
+  /** Answers 500 if the call fails, by every call or by `model`'s; otherwise `reply()`. */
+  private answer(model: string | undefined, response: ServerResponse, reply: () => Reply): void {
+    const delayMs =
+      this.failure?.delayMs ?? (model === undefined ? undefined : this.failingModels.get(model));
+    if (delayMs !== undefined) {
+      this.later(delayMs, () => send(response, 500, { error: 'The model is overloaded.' }));
       return;
     }
 
-    const prompt = (body as { prompt?: unknown } | null)?.prompt;
-    if (typeof prompt !== 'string' || prompt.trim() === '') {
-      send(response, 400, { error: 'Send { "prompt": "..." } with a non-empty prompt.' });
-      return;
-    }
-
-    send(response, 200, { completion: complete(prompt) });
+    const { status, body } = reply();
+    send(response, status, body);
   }
 
   private later(delayMs: number, answer: () => void): void {
@@ -151,9 +193,36 @@ export class ModelUpstream {
   }
 }
 
+type Route = { kind: 'catalog' } | { kind: 'complete'; model?: string };
+
+interface Reply {
+  readonly status: number;
+  readonly body: object;
+}
+
+function routeOf(request: IncomingMessage): Route | null {
+  if (request.method === 'GET' && request.url === '/v1/models') return { kind: 'catalog' };
+  if (request.method !== 'POST') return null;
+  if (request.url === '/v1/complete') return { kind: 'complete' };
+
+  const match = MODEL_ROUTE.exec(request.url ?? '');
+  if (match === null) return null;
+  try {
+    return { kind: 'complete', model: decodeURIComponent(match[1]!) };
+  } catch {
+    return null;
+  }
+}
+
 /** The "model": deterministic, so tests and the demo can check what came back. */
-function complete(prompt: string): string {
-  return `Echo from the model: ${prompt.trim()}`;
+function completionOf(body: unknown, model: string | undefined): Reply {
+  const prompt = (body as { prompt?: unknown } | null)?.prompt;
+  if (typeof prompt !== 'string' || prompt.trim() === '') {
+    return { status: 400, body: { error: 'Send { "prompt": "..." } with a non-empty prompt.' } };
+  }
+
+  const speaker = model === undefined ? 'the model' : model;
+  return { status: 200, body: { completion: `Echo from ${speaker}: ${prompt.trim()}` } };
 }
 
 function send(response: ServerResponse, status: number, body: object): void {

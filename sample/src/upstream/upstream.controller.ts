@@ -1,10 +1,16 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import type { FailureMode, ModelUpstreamStatus } from './model-upstream.js';
+import { BadRequestException, Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import type { ModelUpstreamStatus } from './model-upstream.js';
 import { ModelUpstream } from './model-upstream.js';
+
+/** The body of `POST /upstream/fail` and `POST /upstream/recover`. */
+interface UpstreamSwitch {
+  readonly delayMs?: unknown;
+  readonly model?: unknown;
+}
 
 /**
  * Demo-only switches for the fake model API, so a client (the demo, or you with curl) can make
- * it fail and recover while watching the breaker. A real app has no such routes.
+ * it fail and recover while watching the breakers. A real app has no such routes.
  */
 @Controller('upstream')
 export class UpstreamController {
@@ -16,20 +22,35 @@ export class UpstreamController {
     return this.upstream.status();
   }
 
-  /** Makes every completion fail with HTTP 500; `{ "delayMs": 800 }` makes it slow as well. */
+  /**
+   * Makes every call fail with HTTP 500; `{ "model": "gpt-x" }` fails only that model's
+   * completions, and `{ "delayMs": 800 }` makes the failures slow as well.
+   */
   @Post('fail')
   @HttpCode(200)
-  fail(@Body() body?: FailureMode): ModelUpstreamStatus {
+  fail(@Body() body?: UpstreamSwitch): ModelUpstreamStatus {
     const delayMs = Number(body?.delayMs ?? 0);
-    this.upstream.fail({ delayMs: Number.isFinite(delayMs) ? delayMs : 0 });
+    const model = modelOf(body);
+    this.upstream.fail({
+      delayMs: Number.isFinite(delayMs) ? delayMs : 0,
+      ...(model === undefined ? {} : { model }),
+    });
     return this.upstream.status();
   }
 
-  /** Makes completions succeed again. */
+  /** Makes calls succeed again: all of them, or with `{ "model": "gpt-x" }` that model's. */
   @Post('recover')
   @HttpCode(200)
-  recover(): ModelUpstreamStatus {
-    this.upstream.recover();
+  recover(@Body() body?: UpstreamSwitch): ModelUpstreamStatus {
+    this.upstream.recover(modelOf(body));
     return this.upstream.status();
   }
+}
+
+function modelOf(body: UpstreamSwitch | undefined): string | undefined {
+  const model = body?.model;
+  if (model === undefined || model === null) return undefined;
+  if (typeof model !== 'string') throw new BadRequestException('"model" must be a string.');
+
+  return model;
 }
