@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import type { ClientProxy } from '@nestjs/microservices';
 import { ClientProxyFactory, Transport } from '@nestjs/microservices';
-import type { CircuitState, StateChange } from 'nestjs-circuit-breaker';
+import type { StateChange } from 'nestjs-circuit-breaker';
 import { BreakerRegistry } from 'nestjs-circuit-breaker';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom, timeout } from 'rxjs';
@@ -10,19 +9,21 @@ import type { SampleConfig, SampleEnv } from '../src/config.js';
 import { readSampleConfig } from '../src/config.js';
 import type { RunningSample } from '../src/main.js';
 import { bootstrap } from '../src/main.js';
+import { catalogFallbackStep } from './catalog-fallback.step.js';
+import { perModelStep } from './per-model.step.js';
 import type { Answer, CompletionAnswer } from './sample-client.js';
 import { SampleClient } from './sample-client.js';
+import type { DemoFacts, Step, Story } from './story.js';
+import { FAILING_BUDGET, hitCounter, WAIT_MARGIN_MS } from './story.js';
 import type { DemoCheck } from './timeline.js';
 import { Timeline } from './timeline.js';
 
 const BREAKER = 'model-api';
 const HEALTHY_REQUESTS = 3;
 const REFUSED_REQUESTS = 3;
-/** Failing requests the demo sends at most, waiting for the breaker to open. */
-const FAILING_BUDGET = 10;
-/** Slack after the open timeout, so the wait never ends a hair too early. */
-const WAIT_MARGIN_MS = 50;
 const TCP_REPLY_TIMEOUT_MS = 5000;
+
+export type { CatalogAnswer, DemoFacts } from './story.js';
 
 /** How to run the demo. */
 export interface DemoOptions {
@@ -30,52 +31,6 @@ export interface DemoOptions {
   readonly log?: (line: string) => void;
   /** The sample's settings; default: {@link demoConfig} of the environment. */
   readonly config?: SampleConfig;
-}
-
-/** What each step saw; a step that did not run leaves its entry out. */
-export interface DemoFacts {
-  healthy?: {
-    statuses: number[];
-    upstreamHits: number;
-    state: CircuitState;
-    healthStatus: number;
-    modelApiHealth: string | undefined;
-  };
-  failing?: { statuses: number[]; upstreamHits: number; state: CircuitState };
-  open?: {
-    statuses: number[];
-    retryAfter: Array<string | null>;
-    upstreamHits: number;
-    healthStatus: number;
-    modelApiHealth: string | undefined;
-  };
-  wait?: { retryAfterSeconds: number; remainingMs: number; state: CircuitState };
-  trialWhileFailing?: {
-    status: number;
-    state: CircuitState;
-    nextStatus: number;
-    upstreamHits: number;
-  };
-  recovery?: {
-    statuses: number[];
-    /** `/health` between two trial successes, when more than one is needed. */
-    halfOpenHealth?: {
-      state: CircuitState;
-      healthStatus: number;
-      modelApiHealth: string | undefined;
-    };
-    state: CircuitState;
-    healthStatus: number;
-    modelApiHealth: string | undefined;
-  };
-  tcp?: {
-    completion: string | undefined;
-    upstreamHits: number;
-    reopened: boolean;
-    refusal: { breaker?: unknown; message?: unknown } | null;
-    upstreamHitsWhileRefused: number;
-  };
-  shutdown?: { upstreamClosed: boolean };
 }
 
 /** The outcome of a run. */
@@ -88,12 +43,14 @@ export interface DemoResult {
 }
 
 /**
- * The demo's settings: the environment's, with a short open timeout unless one is set, and
+ * The demo's settings: the environment's, with short open timeouts unless they are set, and
  * every port chosen by the OS so the demo never collides with a running sample.
  */
 export function demoConfig(env: SampleEnv = process.env): SampleConfig {
   return readSampleConfig({
     MODEL_API_OPEN_MS: '1500',
+    MODEL_OPEN_MS: '1500',
+    MODEL_CATALOG_OPEN_MS: '1000',
     ...env,
     HOST: '127.0.0.1',
     PORT: '0',
@@ -102,23 +59,12 @@ export function demoConfig(env: SampleEnv = process.env): SampleConfig {
   });
 }
 
-/** What the steps share. */
-interface Story {
-  readonly sample: RunningSample;
-  readonly client: SampleClient;
-  readonly timeline: Timeline;
-  readonly facts: DemoFacts;
-  readonly config: SampleConfig;
-  tcp?: ClientProxy;
-  lastRetryAfter?: string | null;
-}
-
-type Step = (story: Story) => Promise<void>;
-
 /**
  * Boots the sample in this process and tells the breaker's story with real HTTP and TCP
  * traffic: healthy calls, failures until the breaker opens, refusals that spare the model API,
- * the open timeout, a failed trial, recovery, and the TCP microservice behind the same breaker.
+ * the open timeout, a failed trial, recovery; then one failing model opening only its own
+ * per-key breaker, the model catalog answering from its fallback while its breaker fails and
+ * opens, and the TCP microservice behind the `model-api` breaker.
  *
  * Each step checks what it expects; the story stops at the first step that fails, and the
  * sample is closed in every case.
@@ -149,6 +95,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     `  breaker "${BREAKER}": opens after ${failureThreshold} failures in a row, stays open ${openMs} ms, ` +
       `closes after ${successThreshold} trial successes`,
   );
+  const { perModel, modelCatalog } = config;
+  timeline.line(
+    `  breakers "model:<name>", one per model: open after ${perModel.failureThreshold} failures, ` +
+      `stay open ${perModel.timeout} ms`,
+  );
+  timeline.line(
+    `  breaker "model-catalog", with a fallback: opens after ${modelCatalog.failureThreshold} ` +
+      `failures, stays open ${modelCatalog.timeout} ms`,
+  );
   timeline.line(
     `  app ${sample.url} · TCP microservice ${config.host}:${sample.tcpPort} · fake model API ${sample.upstream.url}`,
   );
@@ -159,7 +114,18 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     .stateChanges$.subscribe((change) => timeline.note(describeChange(change)));
 
   try {
-    for (const step of [healthy, failing, open, waitOut, trialWhileFailing, recovery, overTcp]) {
+    const steps = [
+      healthy,
+      failing,
+      open,
+      waitOut,
+      trialWhileFailing,
+      recovery,
+      perModelStep,
+      catalogFallbackStep,
+      overTcp,
+    ];
+    for (const step of steps) {
       const failuresBefore = timeline.failures.length;
       try {
         await step(story);
@@ -180,7 +146,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 }
 
 const healthy: Step = async ({ client, timeline, facts }) => {
-  timeline.step('1. The model API is healthy');
+  timeline.step('The model API is healthy');
   const hits = await hitCounter(client);
   const statuses = await complete(client, HEALTHY_REQUESTS, 'healthy');
   const upstreamHits = await hits();
@@ -201,7 +167,7 @@ const healthy: Step = async ({ client, timeline, facts }) => {
 };
 
 const failing: Step = async ({ client, timeline, facts, config }) => {
-  timeline.step('2. The model API starts failing (HTTP 500)');
+  timeline.step('The model API starts failing (HTTP 500)');
   await client.failUpstream();
   const hits = await hitCounter(client);
   const threshold = config.modelApi.failureThreshold;
@@ -233,7 +199,7 @@ const failing: Step = async ({ client, timeline, facts, config }) => {
 
 const open: Step = async (story) => {
   const { client, timeline, facts } = story;
-  timeline.step('3. The breaker is open: requests are refused at once');
+  timeline.step('The breaker is open: requests are refused at once');
   const hits = await hitCounter(client);
   const answers: Answer<CompletionAnswer>[] = [];
   for (let i = 0; i < REFUSED_REQUESTS; i++) answers.push(await client.complete('refused'));
@@ -262,13 +228,13 @@ const open: Step = async (story) => {
 };
 
 const waitOut: Step = async (story) => {
-  story.timeline.step('4. Waiting out the open timeout (real time)');
+  story.timeline.step('Waiting out the open timeout (real time)');
   await waitForHalfOpen(story);
 };
 
 const trialWhileFailing: Step = async (story) => {
   const { client, timeline, facts } = story;
-  timeline.step('5. A trial request while the model API still fails');
+  timeline.step('A trial request while the model API still fails');
   const hits = await hitCounter(client);
   const trial = await client.complete('trial');
   const { state } = await client.breaker(BREAKER);
@@ -291,7 +257,7 @@ const trialWhileFailing: Step = async (story) => {
 };
 
 const recovery: Step = async ({ client, timeline, facts, config }) => {
-  timeline.step('6. The model API recovers');
+  timeline.step('The model API recovers');
   await client.recoverUpstream();
   const needed = config.modelApi.successThreshold;
 
@@ -338,7 +304,7 @@ const recovery: Step = async ({ client, timeline, facts, config }) => {
 
 const overTcp: Step = async (story) => {
   const { client, timeline, facts, config, sample } = story;
-  timeline.step('7. The TCP microservice goes through the same breaker');
+  timeline.step('The TCP microservice goes through the "model-api" breaker too');
   const tcp = ClientProxyFactory.create({
     transport: Transport.TCP,
     options: { host: config.host, port: sample.tcpPort },
@@ -390,7 +356,7 @@ const overTcp: Step = async (story) => {
 
 async function shutdown(story: Story): Promise<void> {
   const { timeline, sample, facts } = story;
-  timeline.step('8. Shutting down');
+  timeline.step('Shutting down');
   try {
     await story.tcp?.close();
     await sample.app.close();
@@ -432,12 +398,6 @@ async function complete(client: SampleClient, count: number, prompt: string): Pr
   const statuses: number[] = [];
   for (let i = 0; i < count; i++) statuses.push((await client.complete(prompt)).status);
   return statuses;
-}
-
-/** Reads the model API's hit counter now; the returned function tells how many came since. */
-async function hitCounter(client: SampleClient): Promise<() => Promise<number>> {
-  const before = (await client.upstream()).hits;
-  return async () => (await client.upstream()).hits - before;
 }
 
 function describeChange(change: StateChange): string {

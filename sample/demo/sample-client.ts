@@ -1,5 +1,6 @@
 import type { BreakerStats } from 'nestjs-circuit-breaker';
-import type { ModelUpstreamStatus } from '../src/upstream/model-upstream.js';
+import type { ModelCatalog } from '../src/completions/model-catalog.service.js';
+import type { FailureMode, ModelUpstreamStatus } from '../src/upstream/model-upstream.js';
 
 /** One HTTP answer, reduced to what the demo looks at. */
 export interface Answer<T = unknown> {
@@ -9,7 +10,10 @@ export interface Answer<T = unknown> {
   readonly body: T;
 }
 
-/** What `POST /completions` answers: a completion, or an error body naming the breaker. */
+/**
+ * What `POST /completions` and `POST /models/:model/completions` answer: a completion, or an
+ * error body naming the breaker.
+ */
 export interface CompletionAnswer {
   readonly completion?: string;
   readonly message?: string;
@@ -35,15 +39,29 @@ export class SampleClient {
     return this.request('POST', '/completions', { prompt });
   }
 
+  /** `POST /models/:model/completions`. */
+  completeWith(model: string, prompt: string): Promise<Answer<CompletionAnswer>> {
+    return this.request('POST', `/models/${encodeURIComponent(model)}/completions`, { prompt });
+  }
+
+  /** `GET /models`: the model catalog, live or from its fallback. */
+  models(): Promise<Answer<ModelCatalog>> {
+    return this.request('GET', '/models');
+  }
+
   /** `GET /health`. */
   health(): Promise<Answer<HealthReport>> {
     return this.request('GET', '/health');
   }
 
+  /** Every breaker's stats, from `GET /breakers`. */
+  async breakers(): Promise<BreakerStats[]> {
+    return (await this.request<BreakerStats[]>('GET', '/breakers')).body;
+  }
+
   /** One breaker's stats from `GET /breakers`. */
   async breaker(name: string): Promise<BreakerStats> {
-    const { body } = await this.request<BreakerStats[]>('GET', '/breakers');
-    const stats = body.find((breaker) => breaker.name === name);
+    const stats = (await this.breakers()).find((breaker) => breaker.name === name);
     if (stats === undefined)
       throw new Error(`GET /breakers lists no breaker named ${JSON.stringify(name)}.`);
 
@@ -55,14 +73,17 @@ export class SampleClient {
     return (await this.request<ModelUpstreamStatus>('GET', '/upstream')).body;
   }
 
-  /** `POST /upstream/fail`: the model API answers 500 from now on. */
-  async failUpstream(): Promise<void> {
-    await this.request('POST', '/upstream/fail', {});
+  /**
+   * `POST /upstream/fail`: the model API answers 500 from now on, to every call or with
+   * `mode.model` to that model's completions.
+   */
+  async failUpstream(mode: FailureMode = {}): Promise<void> {
+    await this.request('POST', '/upstream/fail', mode);
   }
 
-  /** `POST /upstream/recover`: the model API answers normally again. */
-  async recoverUpstream(): Promise<void> {
-    await this.request('POST', '/upstream/recover', {});
+  /** `POST /upstream/recover`: the model API answers normally again, or only `model` does. */
+  async recoverUpstream(model?: string): Promise<void> {
+    await this.request('POST', '/upstream/recover', model === undefined ? {} : { model });
   }
 
   private async request<T>(method: string, path: string, body?: object): Promise<Answer<T>> {

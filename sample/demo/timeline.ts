@@ -16,6 +16,7 @@ export class Timeline {
   readonly checks: DemoCheck[] = [];
   private readonly startedAt = performance.now();
   private currentStep = '';
+  private stepCount = 0;
 
   constructor(private readonly write: (line: string) => void) {}
 
@@ -29,11 +30,11 @@ export class Timeline {
     return this.checks.filter((check) => !check.ok);
   }
 
-  /** Starts a step. */
+  /** Starts the next step, numbering it. */
   step(title: string): void {
-    this.currentStep = title;
+    this.currentStep = `${++this.stepCount}. ${title}`;
     this.write('');
-    this.write(`${stamp(this.elapsedMs)}  ${title}`);
+    this.write(`${stamp(this.elapsedMs)}  ${this.currentStep}`);
   }
 
   /** Records and prints whether an expectation held; returns `ok`. */

@@ -2,9 +2,11 @@ import 'reflect-metadata';
 import type { DemoResult } from '../../sample/demo/run-demo.js';
 import { demoConfig, runDemo } from '../../sample/demo/run-demo.js';
 
+const CATALOG = ['gpt-x', 'other', 'tiny'];
+
 /**
  * Runs the demo's story against the sample in this process, over real HTTP and TCP on loopback,
- * with a 500 ms open timeout: the waits are the breaker's real ones, kept short.
+ * with open timeouts of 300 to 500 ms: the waits are the breakers' real ones, kept short.
  */
 describe('Sample app demo', () => {
   describe('with failureThreshold 3, a 500 ms open timeout and successThreshold 2', () => {
@@ -16,6 +18,10 @@ describe('Sample app demo', () => {
           MODEL_API_FAILURE_THRESHOLD: '3',
           MODEL_API_OPEN_MS: '500',
           MODEL_API_SUCCESS_THRESHOLD: '2',
+          MODEL_FAILURE_THRESHOLD: '2',
+          MODEL_OPEN_MS: '500',
+          MODEL_CATALOG_FAILURE_THRESHOLD: '2',
+          MODEL_CATALOG_OPEN_MS: '300',
         }),
       });
     });
@@ -82,6 +88,88 @@ describe('Sample app demo', () => {
       });
     });
 
+    describe('per-model breakers', () => {
+      it('answers each named model through a breaker made on its first call', () => {
+        expect(result.facts.perModel?.firstStatuses).toEqual([200, 200]);
+      });
+
+      it("opens only the failing model's breaker, after failureThreshold of its failures", () => {
+        expect(result.facts.perModel).toMatchObject({ failingStatuses: [502, 502], state: 'open' });
+      });
+
+      it('refuses the failing model with 503 naming its own breaker, without calling it', () => {
+        expect(result.facts.perModel?.refusal).toEqual({
+          status: 503,
+          retryAfter: '1',
+          breaker: 'model:gpt-x',
+        });
+        expect(result.facts.perModel?.failingModelHitsWhileOpen).toBe(0);
+      });
+
+      it("keeps answering the other model while the failing model's breaker is open", () => {
+        expect(result.facts.perModel).toMatchObject({
+          otherStatuses: [200, 200],
+          otherCompletion: 'Echo from other: still here?',
+        });
+      });
+
+      it('lists both per-model breakers with their states in /breakers', () => {
+        expect(result.facts.perModel?.listed).toEqual({
+          'model:gpt-x': 'open',
+          'model:other': 'closed',
+        });
+      });
+
+      it('keeps /health at 200, checking model-api only, while one model is refused', () => {
+        expect(result.facts.perModel).toMatchObject({
+          healthStatus: 200,
+          healthEntries: ['model-api'],
+        });
+      });
+    });
+
+    describe('the model catalog with a fallback', () => {
+      it('answers the live list while the model API is healthy', () => {
+        expect(result.facts.catalogFallback?.live).toEqual({
+          status: 200,
+          source: 'live',
+          reason: undefined,
+          models: CATALOG,
+        });
+      });
+
+      it('answers each failed call with the last known list, marked as a fallback', () => {
+        const fallback = { status: 200, source: 'fallback', reason: 'failed', models: CATALOG };
+        expect(result.facts.catalogFallback?.whileFailing).toEqual([fallback, fallback]);
+      });
+
+      it('opens after failureThreshold failures, each of which reached the model API', () => {
+        expect(result.facts.catalogFallback).toMatchObject({
+          upstreamHitsWhileFailing: 2,
+          state: 'open',
+        });
+      });
+
+      it('answers each refusal with the fallback while open, without calling the model API', () => {
+        const fallback = { status: 200, source: 'fallback', reason: 'refused', models: CATALOG };
+        expect(result.facts.catalogFallback).toMatchObject({
+          whileOpen: [fallback, fallback],
+          upstreamHitsWhileOpen: 0,
+        });
+      });
+
+      it('counts the failures and refusals the fallback answered', () => {
+        expect(result.facts.catalogFallback?.counted).toEqual({ failures: 2, rejections: 2 });
+      });
+
+      it('answers the live list again, closed, once the model API recovers and the open timeout passes', () => {
+        expect(result.facts.catalogFallback).toMatchObject({
+          recovered: { status: 200, source: 'live', models: CATALOG },
+          recoveredState: 'closed',
+        });
+      });
+    });
+
     it('answers a TCP message through the guarded service', () => {
       expect(result.facts.tcp).toMatchObject({
         completion: 'Echo from the model: over TCP',
@@ -118,6 +206,26 @@ describe('Sample app demo', () => {
       expect(result.ok).toBe(false);
       expect(result.facts.failing?.state).toBe('closed');
       expect(result.facts.open).toBeUndefined();
+    });
+
+    it('still closes the sample', () => {
+      expect(result.facts.shutdown).toEqual({ upstreamClosed: true });
+    });
+  });
+
+  describe("when a model's breaker cannot open within the requests the demo sends", () => {
+    let result: DemoResult;
+
+    beforeAll(async () => {
+      result = await runDemo({
+        config: demoConfig({ MODEL_API_OPEN_MS: '100', MODEL_FAILURE_THRESHOLD: '20' }),
+      });
+    });
+
+    it('fails and stops the story after the per-model step', () => {
+      expect(result.ok).toBe(false);
+      expect(result.facts.perModel?.state).toBe('closed');
+      expect(result.facts.catalogFallback).toBeUndefined();
     });
 
     it('still closes the sample', () => {
