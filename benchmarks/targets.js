@@ -28,6 +28,7 @@ export const CONTEXT_RATIOS = {
   'e.core-consecutive': { versus: 'e.registry-consecutive', of: 'registry' },
   'e.opossum': { versus: 'e.registry-consecutive', of: 'registry' },
   'e.cockatiel': { versus: 'e.registry-consecutive', of: 'registry' },
+  'f.noop': { versus: 'f.plain', of: 'plain' },
 };
 
 /**
