@@ -87,12 +87,14 @@ export class BreakerRegistry implements OnModuleDestroy {
    * little per call; unsubscribed, it costs nothing.
    */
   readonly events$: Observable<BreakerEvent> = new Observable<BreakerEvent>((subscriber) => {
-    if (this.eventSubscribers++ === 0) this.forEachBreaker((breaker) => breaker.onEvent(this.eventRelay));
+    if (this.eventSubscribers++ === 0)
+      this.forEachBreaker((breaker) => breaker.onEvent(this.eventRelay));
     const subscription = this.events.subscribe(subscriber);
 
     return () => {
       subscription.unsubscribe();
-      if (--this.eventSubscribers === 0) this.forEachBreaker((breaker) => breaker.offEvent(this.eventRelay));
+      if (--this.eventSubscribers === 0)
+        this.forEachBreaker((breaker) => breaker.offEvent(this.eventRelay));
     };
   });
 
@@ -100,7 +102,9 @@ export class BreakerRegistry implements OnModuleDestroy {
    * @throws TypeError or RangeError naming the option, the breaker and the value when the
    * module options are invalid; Nest reports it at start-up.
    */
-  constructor(@Inject(CIRCUIT_BREAKER_OPTIONS) private readonly options: CircuitBreakerModuleOptions) {
+  constructor(
+    @Inject(CIRCUIT_BREAKER_OPTIONS) private readonly options: CircuitBreakerModuleOptions,
+  ) {
     checkModuleOptions(options);
     // Without a context of its own the default Logger prints the one passed per call, once; a
     // user's LoggerService gets the same argument.
@@ -166,7 +170,9 @@ export class BreakerRegistry implements OnModuleDestroy {
   /** A stats snapshot of every breaker, in the order of {@link names}. */
   list(): BreakerStats[] {
     this.perKey.dropAllIdle();
-    return [...this.breakers.values(), ...this.perKey.breakers()].map((breaker) => breaker.getStats());
+    return [...this.breakers.values(), ...this.perKey.breakers()].map((breaker) =>
+      breaker.getStats(),
+    );
   }
 
   /**
@@ -265,17 +271,20 @@ export class BreakerRegistry implements OnModuleDestroy {
    */
   private checkKeyNamespace(name: string, site: string, keyed: boolean): void {
     const base = baseOfPerKeyName(name);
-    if (base !== undefined && this.keyedBases.has(base)) throw new Error(perKeyNameTaken(name, base, site));
+    if (base !== undefined && this.keyedBases.has(base))
+      throw new Error(perKeyNameTaken(name, base, site));
     if (!keyed || this.keyedBases.has(name)) return;
 
     for (const [other, declaration] of this.declarations) {
-      if (baseOfPerKeyName(other) === name) throw new Error(perKeyNameTaken(other, name, declaration.site));
+      if (baseOfPerKeyName(other) === name)
+        throw new Error(perKeyNameTaken(other, name, declaration.site));
     }
   }
 
   private create(name: string): Breaker {
     const perKey = parsePerKeyName(name);
-    if (perKey !== undefined && this.keyedBases.has(perKey.base)) return this.createForKey(perKey.base, perKey.key);
+    if (perKey !== undefined && this.keyedBases.has(perKey.base))
+      return this.createForKey(perKey.base, perKey.key);
 
     const breaker = new Breaker(name, this.optionsFor(name));
 
@@ -300,13 +309,16 @@ export class BreakerRegistry implements OnModuleDestroy {
 
     this.perKey.dropIdleOldest();
     while (this.breakers.size + this.perKey.size >= this.maxBreakers) {
-      if (this.perKey.size === 0 || !this.perKey.evictOne()) return this.fallBackFor(base, baseBreaker);
+      if (this.perKey.size === 0 || !this.perKey.evictOne())
+        return this.fallBackFor(base, baseBreaker);
     }
 
     const keyLayers = this.optionsByName.perKeyLayers(base, name);
     // With nothing naming the key, the base's resolved options serve every key: no copy each.
     const options =
-      keyLayers.length === 0 ? baseBreaker.options : resolveBreakerOptions(name, ...this.layersOf(base), ...keyLayers);
+      keyLayers.length === 0
+        ? baseBreaker.options
+        : resolveBreakerOptions(name, ...this.layersOf(base), ...keyLayers);
     const breaker = new Breaker(name, options);
     this.adopt(breaker);
     this.perKey.add(name, base, key, breaker);
@@ -325,7 +337,8 @@ export class BreakerRegistry implements OnModuleDestroy {
   /** A breaker's options; those with none of their own share one resolved set. */
   private optionsFor(name: string): ResolvedBreakerOptions {
     const shared =
-      this.optionsByName.layersFor(name).length === 0 && this.declarations.get(name)?.options === undefined;
+      this.optionsByName.layersFor(name).length === 0 &&
+      this.declarations.get(name)?.options === undefined;
     if (shared && this.sharedOptions !== null) return this.sharedOptions;
 
     const resolved = resolveBreakerOptions(name, ...this.layersOf(name));
@@ -362,5 +375,8 @@ function sameOptions(a: BreakerOptions | undefined, b: BreakerOptions | undefine
   const left = Object.entries(a ?? {}).filter(([, value]) => value !== undefined);
   const right = Object.entries(b ?? {}).filter(([, value]) => value !== undefined);
 
-  return left.length === right.length && left.every(([key, value]) => (b as Record<string, unknown>)[key] === value);
+  return (
+    left.length === right.length &&
+    left.every(([key, value]) => (b as Record<string, unknown>)[key] === value)
+  );
 }

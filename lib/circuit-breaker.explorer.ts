@@ -38,7 +38,10 @@ export class CircuitBreakerExplorer implements OnModuleInit {
     const handler = (prototype as Record<string, unknown>)[method];
     if (typeof handler !== 'function') return;
 
-    const metadata: CircuitBreakerMetadata | undefined = Reflect.getMetadata(CIRCUIT_BREAKER_METADATA, handler);
+    const metadata: CircuitBreakerMetadata | undefined = Reflect.getMetadata(
+      CIRCUIT_BREAKER_METADATA,
+      handler,
+    );
     if (metadata === undefined) return;
 
     const site = siteOf(prototype.constructor.name, method);

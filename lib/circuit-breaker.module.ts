@@ -33,17 +33,24 @@ import { CircuitBreakerInterceptor } from './interceptors/circuit-breaker.interc
  *   isGlobal: true,
  *   imports: [ConfigModule],
  *   inject: [ConfigService],
- *   useFactory: (config: ConfigService) => ({ defaults: { timeout: config.get('BREAKER_TIMEOUT_MS') } }),
+ *   useFactory: (config: ConfigService) => ({
+ *     defaults: { timeout: config.get('BREAKER_TIMEOUT_MS') },
+ *   }),
  * });
  * ```
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [BreakerRegistry, CircuitBreakerExplorer, CircuitBreakerInterceptor, EventEmitterForwarder],
+  providers: [
+    BreakerRegistry,
+    CircuitBreakerExplorer,
+    CircuitBreakerInterceptor,
+    EventEmitterForwarder,
+  ],
   exports: [BreakerRegistry, CircuitBreakerInterceptor],
 })
 export class CircuitBreakerModule extends ConfigurableModuleClass {
-  /** The module with these options; every breaker takes the library defaults when none are given. */
+  /** The module with these options; with none, every breaker takes the library defaults. */
   static override forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
     return super.forRoot(options);
   }

@@ -34,7 +34,9 @@ export const invalidModuleOptions = (key: string, value: unknown, expected: stri
 /** A module option the module does not know. */
 export const unknownModuleOption = (key: string, known: readonly string[]) =>
   `CircuitBreakerModule options: unknown option "${key}". Known options: ${known.join(', ')}.` +
-  (key === 'isGlobal' ? ' isGlobal goes beside the options, in forRoot({ isGlobal }) or forRootAsync({ isGlobal, useFactory }), not in what a factory returns.' : '');
+  (key === 'isGlobal'
+    ? ' isGlobal goes beside the options, in forRoot({ isGlobal }) or forRootAsync({ isGlobal, useFactory }), not in what a factory returns.'
+    : '');
 
 /** The owner phrase of messages about the module's `defaults`. */
 export const DEFAULTS_OWNER = 'CircuitBreakerModule options, defaults';
@@ -54,7 +56,8 @@ export const refusedMessage = (name: string, retryAfterSeconds: number | null) =
     : `${breakerLabel(name)} is open: the request was not passed on. Retry in ${retryAfterSeconds} s.`;
 
 /** The owner phrase of option messages about a `breakers` name pattern. */
-export const patternLabel = (pattern: string) => `Circuit breaker pattern ${JSON.stringify(pattern)}`;
+export const patternLabel = (pattern: string) =>
+  `Circuit breaker pattern ${JSON.stringify(pattern)}`;
 
 /** A decorator's `key` option that is not a function. */
 export const keyNotAFunction = (owner: string, value: unknown) =>

@@ -47,8 +47,7 @@ export async function runHttpCases() {
 
     const rates = Object.fromEntries(ROUTES.map((route) => [route, []]));
     for (let round = 0; round < ROUNDS; round++) {
-      for (const route of ROUTES)
-        rates[route].push(await load(url(route), RUN_SECONDS));
+      for (const route of ROUTES) rates[route].push(await load(url(route), RUN_SECONDS));
     }
 
     child.send('stop');

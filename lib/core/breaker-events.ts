@@ -32,7 +32,11 @@ export type BreakerEvent =
   /** The breaker was reset. */
   | (EventBase & { readonly type: 'reset' })
   /** The breaker's mode changed. */
-  | (EventBase & { readonly type: 'mode-change'; readonly from: BreakerMode; readonly to: BreakerMode });
+  | (EventBase & {
+      readonly type: 'mode-change';
+      readonly from: BreakerMode;
+      readonly to: BreakerMode;
+    });
 
 /** Receives a breaker's events; see {@link Breaker.onEvent}. */
 export type BreakerEventListener = (event: BreakerEvent) => void;

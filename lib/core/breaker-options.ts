@@ -17,7 +17,8 @@ export type ErrorClass = abstract new (...args: never[]) => unknown;
  * The sliding window the rate rules read: the last `calls` calls, or the last `ms`
  * milliseconds kept in `buckets` buckets (default 10).
  */
-export type WindowOptions = { readonly calls: number } | { readonly ms: number; readonly buckets?: number };
+export type WindowOptions =
+  { readonly calls: number } | { readonly ms: number; readonly buckets?: number };
 
 /** How the open duration grows while trial calls keep failing. */
 export interface BackoffOptions {
@@ -44,21 +45,30 @@ export interface BreakerOptions {
    * `minimumCalls` calls. A number above 0 up to 100; off by default.
    */
   failureRateThreshold?: number;
-  /** A call taking longer than this many ms counts as slow, even while it still runs. Whole number; off by default. */
+  /**
+   * A call taking longer than this many ms counts as slow, even while it still runs. Whole
+   * number; off by default.
+   */
   slowCallDuration?: number;
   /** Opens the breaker when slow calls reach this percentage of the window. Above 0 up to 100; default 100 when `slowCallDuration` is set. */
   slowCallRateThreshold?: number;
-  /** Calls the window must hold before a rate rule may open the breaker. Whole number ≥ 1; default 10. */
+  /**
+   * Calls the window must hold before a rate rule may open the breaker. Whole number ≥ 1;
+   * default 10, or the size of a smaller count window.
+   */
   minimumCalls?: number;
   /** The window the rate rules read. Default: the last 100 calls. */
   window?: WindowOptions;
-  /** Milliseconds the breaker stays open before trial calls are allowed. Whole number ≥ 1; default 30 000. */
+  /** Milliseconds the breaker stays open before trial calls are allowed. Default 30 000. */
   timeout?: number;
   /** Grows the open duration while trials keep failing; off by default. */
   backoff?: BackoffOptions;
-  /** Trial successes in a row while half-open that close the breaker. Whole number ≥ 1; default 2. */
+  /** Trial successes in a row while half-open that close it. Whole number ≥ 1; default 2. */
   successThreshold?: number;
-  /** Trial calls that may run at once while half-open; the rest are refused. Whole number ≥ 1; default 1. */
+  /**
+   * Trial calls that may run at once while half-open; the rest are refused. Whole number ≥ 1;
+   * default 1.
+   */
   halfOpenMaxCalls?: number;
   /**
    * A call still running after this many ms fails with a `CallTimeoutError`, counted as a
@@ -182,14 +192,18 @@ const clock: Check = (owner, option, value) => {
     throw new TypeError(notAFunction(owner, option, value, 'an object with a now() method'));
   }
   if (candidate.setTimer !== undefined && typeof candidate.setTimer !== 'function') {
-    throw new TypeError(notAFunction(owner, `${option}.setTimer`, candidate.setTimer, 'a function'));
+    throw new TypeError(
+      notAFunction(owner, `${option}.setTimer`, candidate.setTimer, 'a function'),
+    );
   }
 };
 
 const windowShape: Check = (owner, option, value) => {
   const given = value as Record<string, unknown> | null;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    throw new TypeError(notAFunction(owner, option, value, 'an object { calls } or { ms, buckets? }'));
+    throw new TypeError(
+      notAFunction(owner, option, value, 'an object { calls } or { ms, buckets? }'),
+    );
   }
   const keys = Object.keys(given);
   if ('calls' in given) {
@@ -210,18 +224,32 @@ const windowShape: Check = (owner, option, value) => {
 const backoffShape: Check = (owner, option, value) => {
   const given = value as Record<string, unknown> | null;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    throw new TypeError(notAFunction(owner, option, value, 'an object { maxTimeout, multiplier?, jitter? }'));
+    throw new TypeError(
+      notAFunction(owner, option, value, 'an object { maxTimeout, multiplier?, jitter? }'),
+    );
   }
   checkKeys(owner, option, Object.keys(given), ['maxTimeout', 'multiplier', 'jitter']);
   duration(owner, `${option}.maxTimeout`, given.maxTimeout);
   const { multiplier, jitter } = given;
-  if (multiplier !== undefined && (typeof multiplier !== 'number' || !(multiplier >= 1) || !Number.isFinite(multiplier))) {
+  if (
+    multiplier !== undefined &&
+    (typeof multiplier !== 'number' || !(multiplier >= 1) || !Number.isFinite(multiplier))
+  ) {
     const check = typeof multiplier === 'number' ? RangeError : TypeError;
-    throw new check(outOfRange(owner, `${option}.multiplier`, multiplier as number, 'a finite number of at least 1'));
+    throw new check(
+      outOfRange(
+        owner,
+        `${option}.multiplier`,
+        multiplier as number,
+        'a finite number of at least 1',
+      ),
+    );
   }
   if (jitter !== undefined && (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1))) {
     const check = typeof jitter === 'number' ? RangeError : TypeError;
-    throw new check(outOfRange(owner, `${option}.jitter`, jitter as number, 'a number from 0 to 1'));
+    throw new check(
+      outOfRange(owner, `${option}.jitter`, jitter as number, 'a number from 0 to 1'),
+    );
   }
 };
 
@@ -251,7 +279,12 @@ const KNOWN_OPTIONS: readonly string[] = Object.keys(CHECKS);
 /** Option sets made by resolveBreakerOptions; frozen, so they stay valid once checked. */
 const RESOLVED = new WeakSet<object>();
 
-function checkKeys(owner: string, option: string, keys: readonly string[], known: readonly string[]): void {
+function checkKeys(
+  owner: string,
+  option: string,
+  keys: readonly string[],
+  known: readonly string[],
+): void {
   for (const key of keys) {
     if (!known.includes(key)) throw new TypeError(unknownOption(owner, `${option}.${key}`, known));
   }
@@ -277,7 +310,10 @@ export function assertBreakerName(name: unknown): asserts name is string {
  * @throws TypeError for an unknown option, a value of the wrong type or shape.
  * @throws RangeError for a number out of its range, such as a fractional, zero or negative count.
  */
-export function validateBreakerOptions(owner: string, options: unknown): asserts options is BreakerOptions {
+export function validateBreakerOptions(
+  owner: string,
+  options: unknown,
+): asserts options is BreakerOptions {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(optionsNotAnObject(owner, options));
@@ -338,7 +374,12 @@ export function resolveBreakerOptions(
   if (backoff !== undefined) {
     if (backoff.maxTimeout < (resolved.timeout as number)) {
       throw new RangeError(
-        outOfRange(breakerLabel(name), 'backoff.maxTimeout', backoff.maxTimeout, `at least timeout (${String(resolved.timeout)})`),
+        outOfRange(
+          breakerLabel(name),
+          'backoff.maxTimeout',
+          backoff.maxTimeout,
+          `at least timeout (${String(resolved.timeout)})`,
+        ),
       );
     }
     resolved.backoff = Object.freeze({ multiplier: 2, jitter: 0, ...backoff });

@@ -37,7 +37,11 @@ export interface BreakerStats {
    * What the rate rules read while closed: calls, failures and slow calls in the window (slow
    * calls still running included), or `null` when no rate rule is on.
    */
-  readonly window: { readonly calls: number; readonly failures: number; readonly slowCalls: number } | null;
+  readonly window: {
+    readonly calls: number;
+    readonly failures: number;
+    readonly slowCalls: number;
+  } | null;
   /** When the breaker last opened, in clock milliseconds, or `null` if it never did. */
   readonly openedAt: number | null;
   /** When a call last failed, in clock milliseconds, or `null` if none did. */

@@ -5,7 +5,12 @@ import type { BreakerPermit } from './breaker-permit.js';
 import type { BreakerStats } from './breaker-stats.js';
 import { CallTimeoutError } from './call-timeout.error.js';
 import { CircuitOpenError } from './circuit-open.error.js';
-import type { CircuitState, StateChange, StateChangeListener, TransitionReason } from './circuit-state.js';
+import type {
+  CircuitState,
+  StateChange,
+  StateChangeListener,
+  TransitionReason,
+} from './circuit-state.js';
 import { setUnrefTimer } from './clock.js';
 import { countsAsFailure } from './error-rules.js';
 import { openDuration } from './open-duration.js';
@@ -211,7 +216,8 @@ export class Breaker {
     try {
       result = fn(call.signal);
     } catch (error) {
-      if (call.finish(error, true) && fallback !== null) return this.runFallback(fallback, error, false);
+      if (call.finish(error, true) && fallback !== null)
+        return this.runFallback(fallback, error, false);
       throw error;
     }
 
@@ -254,7 +260,9 @@ export class Breaker {
    * reaction more than a bare await, not a second promise to wait for.
    */
   watch<T>(ticket: Ticket, result: PromiseLike<T>): Promise<Awaited<T>> {
-    const promise = (result instanceof Promise ? result : Promise.resolve(result)) as Promise<Awaited<T>>;
+    const promise = (result instanceof Promise ? result : Promise.resolve(result)) as Promise<
+      Awaited<T>
+    >;
     const observer = this.observerFor(ticket);
     promise.then(observer.onFulfilled, observer.onRejected);
     return promise;
@@ -385,7 +393,13 @@ export class Breaker {
 
     this.currentMode = mode;
     this.refusalError = null;
-    this.emit({ type: 'mode-change', name: this.name, at: this.options.clock.now(), from, to: mode });
+    this.emit({
+      type: 'mode-change',
+      name: this.name,
+      at: this.options.clock.now(),
+      from,
+      to: mode,
+    });
   }
 
   /** Refuses every call until {@link setMode} is called with another mode. */
@@ -444,7 +458,12 @@ export class Breaker {
 
   private isPlain(): boolean {
     const { slowCallDuration, callTimeout, fallback } = this.options;
-    return this.eventListeners === null && slowCallDuration === null && callTimeout === null && fallback === null;
+    return (
+      this.eventListeners === null &&
+      slowCallDuration === null &&
+      callTimeout === null &&
+      fallback === null
+    );
   }
 
   /** @internal Settles an admitted call as a success. */
@@ -544,7 +563,11 @@ export class Breaker {
         return (this.refusalError = new CircuitOpenError(this.name, Infinity, 'forced-open'));
       }
       if (phase.kind !== 'open') {
-        return (this.refusalError = new CircuitOpenError(this.name, BUSY_TRIAL_RETRY_MS, 'trials-busy'));
+        return (this.refusalError = new CircuitOpenError(
+          this.name,
+          BUSY_TRIAL_RETRY_MS,
+          'trials-busy',
+        ));
       }
 
       const wait = () => Math.max(0, Math.ceil(phase.retryAt - this.options.clock.now()));
@@ -556,7 +579,13 @@ export class Breaker {
 
   /** @internal Counts a call that ran past `slowCallDuration` and is still running. */
   markSlowRunning(ticket: Ticket, durationMs: number): boolean {
-    this.emit({ type: 'slow', name: this.name, at: this.options.clock.now(), durationMs, running: true });
+    this.emit({
+      type: 'slow',
+      name: this.name,
+      at: this.options.clock.now(),
+      durationMs,
+      running: true,
+    });
     if (ticket !== this.epoch || this.phase.kind !== 'closed') return false;
 
     this.slowInFlight++;
@@ -581,16 +610,31 @@ export class Breaker {
   emitOutcome(type: 'success' | 'failure' | 'ignored', durationMs: number, error?: unknown): void {
     if (this.eventListeners === null) return;
     const at = this.options.clock.now();
-    this.emit(type === 'success' ? { type, name: this.name, at, durationMs } : { type, name: this.name, at, durationMs, error });
+    this.emit(
+      type === 'success'
+        ? { type, name: this.name, at, durationMs }
+        : { type, name: this.name, at, durationMs, error },
+    );
   }
 
   /** @internal Counts a completed slow call. */
   countSlow(durationMs: number, wasRunning: boolean): void {
     this.slowCalls++;
-    if (!wasRunning) this.emit({ type: 'slow', name: this.name, at: this.options.clock.now(), durationMs, running: false });
+    if (!wasRunning)
+      this.emit({
+        type: 'slow',
+        name: this.name,
+        at: this.options.clock.now(),
+        durationMs,
+        running: false,
+      });
   }
 
-  private runFallback(fallback: (error: unknown) => unknown, error: unknown, asPromise: boolean): unknown {
+  private runFallback(
+    fallback: (error: unknown) => unknown,
+    error: unknown,
+    asPromise: boolean,
+  ): unknown {
     this.emit({ type: 'fallback', name: this.name, at: this.options.clock.now(), error });
     if (!asPromise) return fallback(error);
 
@@ -632,7 +676,10 @@ export class Breaker {
         return UNTRACKED;
       case 'metrics-only': {
         const phase = this.phase.kind === 'open' ? this.current() : this.phase;
-        if (phase.kind === 'closed' || (phase.kind === 'half-open' && phase.inFlight < this.options.halfOpenMaxCalls)) {
+        if (
+          phase.kind === 'closed' ||
+          (phase.kind === 'half-open' && phase.inFlight < this.options.halfOpenMaxCalls)
+        ) {
           if (phase.kind === 'half-open') phase.inFlight++;
           this.calls++;
           return this.epoch;
@@ -694,7 +741,8 @@ export class Breaker {
     const window = this.window;
     if (window === null || this.phase.kind !== 'closed') return;
 
-    const { failureRateThreshold, slowCallDuration, slowCallRateThreshold, minimumCalls } = this.options;
+    const { failureRateThreshold, slowCallDuration, slowCallRateThreshold, minimumCalls } =
+      this.options;
     const calls = window.calls + this.slowInFlight;
     if (calls < minimumCalls) return;
 
@@ -702,7 +750,10 @@ export class Breaker {
       this.open('closed', 'failure-rate', error);
       return;
     }
-    if (slowCallDuration !== null && ((window.slowCalls + this.slowInFlight) / calls) * 100 >= slowCallRateThreshold) {
+    if (
+      slowCallDuration !== null &&
+      ((window.slowCalls + this.slowInFlight) / calls) * 100 >= slowCallRateThreshold
+    ) {
       this.open('closed', 'slow-call-rate', error);
     }
   }
@@ -744,7 +795,13 @@ export class Breaker {
   }
 
   /** The one place the state changes: a new epoch, then one event if the state differs. */
-  private moveTo(next: Phase, from: CircuitState, reason: TransitionReason, error?: unknown, openMs?: number): void {
+  private moveTo(
+    next: Phase,
+    from: CircuitState,
+    reason: TransitionReason,
+    error?: unknown,
+    openMs?: number,
+  ): void {
     this.phase = next;
     this.epoch++;
     this.refusalError = null;
@@ -812,7 +869,8 @@ class Call {
 
     this.controller = callTimeout === null ? null : new AbortController();
     this.signal = this.controller?.signal;
-    if (callTimeout !== null) this.cancelTimers.push(setTimer(() => this.timeOut(callTimeout), callTimeout));
+    if (callTimeout !== null)
+      this.cancelTimers.push(setTimer(() => this.timeOut(callTimeout), callTimeout));
     if (slowCallDuration !== null) {
       this.cancelTimers.push(
         setTimer(() => {
@@ -950,7 +1008,9 @@ function createWindow(options: ResolvedBreakerOptions): OutcomeWindow | null {
   if (options.failureRateThreshold === null && options.slowCallDuration === null) return null;
 
   const window = options.window;
-  return 'calls' in window ? new CountWindow(window.calls) : new TimeWindow(window.ms, window.buckets);
+  return 'calls' in window
+    ? new CountWindow(window.calls)
+    : new TimeWindow(window.ms, window.buckets);
 }
 
 /** @internal Whether a value has a callable `then`, as promises and promise-likes do. */

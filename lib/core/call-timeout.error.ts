@@ -24,7 +24,12 @@ export class CallTimeoutError extends Error {
   }
 }
 
-/** Tells whether a value is a {@link CallTimeoutError}, even one from another copy of this package. */
+/**
+ * Tells whether a value is a {@link CallTimeoutError}, even one from another copy of this
+ * package.
+ */
 export function isCallTimeoutError(value: unknown): value is CallTimeoutError {
-  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true
+  );
 }

@@ -57,5 +57,7 @@ export class CircuitOpenError extends Error {
  * this package.
  */
 export function isCircuitOpenError(value: unknown): value is CircuitOpenError {
-  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true
+  );
 }

@@ -19,7 +19,10 @@ export function quote(value: unknown): string {
 }
 
 /** The message of a `CircuitOpenError`. */
-export const circuitOpenMessage = (name: string, reason: 'open' | 'trials-busy' | 'forced-open' = 'open') =>
+export const circuitOpenMessage = (
+  name: string,
+  reason: 'open' | 'trials-busy' | 'forced-open' = 'open',
+) =>
   `${breakerLabel(name)} ${REFUSAL_REASONS[reason]}: the call was not made. Retry once it lets calls through again (see retryAfterMs).`;
 
 const REFUSAL_REASONS = {

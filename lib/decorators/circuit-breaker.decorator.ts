@@ -30,7 +30,6 @@ export interface CircuitBreakerMetadata {
   readonly keyed?: boolean;
 }
 
-
 /**
  * Runs every call of a provider's or controller's method through the named breaker of the
  * application's `BreakerRegistry`. Breakers are shared by name across the application.
@@ -69,7 +68,10 @@ export interface CircuitBreakerMetadata {
  * }
  * ```
  */
-export function CircuitBreaker(name: string, options?: CircuitBreakerDecoratorOptions): MethodDecorator {
+export function CircuitBreaker(
+  name: string,
+  options?: CircuitBreakerDecoratorOptions,
+): MethodDecorator {
   assertBreakerName(name);
 
   return (target, key, descriptor) => {
@@ -88,7 +90,11 @@ export function CircuitBreaker(name: string, options?: CircuitBreakerDecoratorOp
         : guardPerKey(original as AnyMethod, name, site, known, fallback, keyOf);
     copyMetadata(original, guarded);
     Object.defineProperty(guarded, 'name', { value: original.name });
-    const metadata: CircuitBreakerMetadata = { name, options: breakerOptions, keyed: keyOf !== undefined };
+    const metadata: CircuitBreakerMetadata = {
+      name,
+      options: breakerOptions,
+      keyed: keyOf !== undefined,
+    };
     Reflect.defineMetadata(CIRCUIT_BREAKER_METADATA, metadata, guarded);
 
     descriptor.value = guarded as typeof descriptor.value;
@@ -110,16 +116,29 @@ function splitUseOptions(
   owner: string,
   target: object,
   options: CircuitBreakerDecoratorOptions | undefined,
-): { keyOf: AnyMethod | undefined; fallback: AnyMethod | null; breakerOptions: BreakerOptions | undefined } {
+): {
+  keyOf: AnyMethod | undefined;
+  fallback: AnyMethod | null;
+  breakerOptions: BreakerOptions | undefined;
+} {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     // Anything else is for validateBreakerOptions to reject.
-    return { keyOf: undefined, fallback: null, breakerOptions: options as BreakerOptions | undefined };
+    return {
+      keyOf: undefined,
+      fallback: null,
+      breakerOptions: options as BreakerOptions | undefined,
+    };
   }
 
   const { key, fallback, ...breakerOptions } = options;
-  if (key !== undefined && typeof key !== 'function') throw new TypeError(keyNotAFunction(owner, key));
+  if (key !== undefined && typeof key !== 'function')
+    throw new TypeError(keyNotAFunction(owner, key));
 
-  return { keyOf: key as AnyMethod | undefined, fallback: fallbackOf(owner, target, fallback), breakerOptions };
+  return {
+    keyOf: key as AnyMethod | undefined,
+    fallback: fallbackOf(owner, target, fallback),
+    breakerOptions,
+  };
 }
 
 /**
@@ -141,7 +160,13 @@ function fallbackOf(owner: string, target: object, fallback: unknown): AnyMethod
  * the last registry seen: a registry never replaces a named breaker it made, and one
  * application per process is the rule, so the name lookup is skipped on the hot path.
  */
-function guard(original: AnyMethod, name: string, site: string, known: KnownResult, fallback: AnyMethod | null): AnyMethod {
+function guard(
+  original: AnyMethod,
+  name: string,
+  site: string,
+  known: KnownResult,
+  fallback: AnyMethod | null,
+): AnyMethod {
   let lastRegistry: BreakerRegistry | undefined;
   let lastBreaker: Breaker | undefined;
 
@@ -186,7 +211,8 @@ function guardPerKey(
     } catch (error) {
       return failWithout(known.kind, error);
     }
-    if (typeof key !== 'string') return failWithout(known.kind, new TypeError(keyNotAString(site, name, key)));
+    if (typeof key !== 'string')
+      return failWithout(known.kind, new TypeError(keyNotAString(site, name, key)));
 
     return callThrough(registry.forKey(name, key), original, this, arguments, known, fallback);
   };
@@ -210,4 +236,3 @@ function copyMetadata(from: object, to: object): void {
     Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, from), to);
   }
 }
-

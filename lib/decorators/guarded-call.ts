@@ -37,7 +37,8 @@ export function callThrough(
     const source = original.apply(self, args as unknown[]);
     return isObservable(source) ? guardObservable(breaker, source, answer) : source;
   }
-  if (answer !== null || !breaker.plain) return callWithBookkeeping(breaker, original, self, args, known, answer);
+  if (answer !== null || !breaker.plain)
+    return callWithBookkeeping(breaker, original, self, args, known, answer);
 
   return callPlain(breaker, original, self, args, known);
 }
@@ -105,7 +106,12 @@ function callWithBookkeeping(
 }
 
 /** The fallback of one call, if the use or the breaker has one. */
-function boundFallback(breaker: Breaker, fallback: AnyMethod | null, self: unknown, args: ArrayLike<unknown>): BoundFallback {
+function boundFallback(
+  breaker: Breaker,
+  fallback: AnyMethod | null,
+  self: unknown,
+  args: ArrayLike<unknown>,
+): BoundFallback {
   if (fallback !== null) return (error) => fallback.call(self, error, ...Array.from(args));
 
   const own = breaker.options.fallback as AnyMethod | null;

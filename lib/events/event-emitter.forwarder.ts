@@ -46,7 +46,9 @@ export class EventEmitterForwarder implements OnModuleInit, OnModuleDestroy {
   private async findEmitter(): Promise<Emitter> {
     let token: unknown;
     try {
-      ({ EventEmitter2: token } = (await import('@nestjs/event-emitter')) as { EventEmitter2: unknown });
+      ({ EventEmitter2: token } = (await import('@nestjs/event-emitter')) as {
+        EventEmitter2: unknown;
+      });
     } catch {
       throw new Error(eventEmitterMissing('@nestjs/event-emitter could not be loaded'));
     }

@@ -60,7 +60,12 @@ export class CircuitBreakerHealthIndicator {
       // Define rather than assign: a breaker named "__proto__" must become an entry, not the
       // result's prototype.
       for (const [key, entry] of Object.entries(this.report(this.registry.get(name).getStats()))) {
-        Object.defineProperty(result, key, { value: entry, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(result, key, {
+          value: entry,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
     }
 

@@ -63,7 +63,10 @@ export class CircuitBreakerInterceptor implements NestInterceptor {
     switch (type) {
       case 'http':
         if (body.retryAfter !== null) this.setRetryAfter(context, body.retryAfter);
-        throw new ServiceUnavailableException({ statusCode: HttpStatus.SERVICE_UNAVAILABLE, ...body });
+        throw new ServiceUnavailableException({
+          statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+          ...body,
+        });
       case 'rpc':
         throw new (await loadRpcException())({ status: 'error', ...body });
       case 'ws':
@@ -95,8 +98,10 @@ export class CircuitBreakerInterceptor implements NestInterceptor {
     }>();
     if (response?.headersSent) return;
 
-    if (typeof response?.setHeader === 'function') response.setHeader('Retry-After', String(seconds));
-    else if (typeof response?.header === 'function') response.header('Retry-After', String(seconds));
+    if (typeof response?.setHeader === 'function')
+      response.setHeader('Retry-After', String(seconds));
+    else if (typeof response?.header === 'function')
+      response.header('Retry-After', String(seconds));
   }
 }
 

@@ -9,7 +9,14 @@ import {
 } from '../messages.js';
 import { isNamePattern } from './name-pattern.js';
 
-const MODULE_OPTION_KEYS = ['defaults', 'breakers', 'logger', 'maxBreakers', 'idleTimeout', 'eventEmitter'];
+const MODULE_OPTION_KEYS = [
+  'defaults',
+  'breakers',
+  'logger',
+  'maxBreakers',
+  'idleTimeout',
+  'eventEmitter',
+];
 
 const WHOLE_NUMBER = 'a whole number of at least 1';
 
@@ -25,18 +32,27 @@ export function checkModuleOptions(options: CircuitBreakerModuleOptions): void {
     throw new TypeError(invalidModuleOptions('(options)', options, 'an object'));
   }
   for (const key of Object.keys(options)) {
-    if (!MODULE_OPTION_KEYS.includes(key)) throw new TypeError(unknownModuleOption(key, MODULE_OPTION_KEYS));
+    if (!MODULE_OPTION_KEYS.includes(key))
+      throw new TypeError(unknownModuleOption(key, MODULE_OPTION_KEYS));
   }
 
   validateBreakerOptions(DEFAULTS_OWNER, options.defaults);
 
   const { breakers, logger } = options;
-  if (breakers !== undefined && (typeof breakers !== 'object' || breakers === null || Array.isArray(breakers))) {
-    throw new TypeError(invalidModuleOptions('breakers', breakers, 'an object of options by breaker name'));
+  if (
+    breakers !== undefined &&
+    (typeof breakers !== 'object' || breakers === null || Array.isArray(breakers))
+  ) {
+    throw new TypeError(
+      invalidModuleOptions('breakers', breakers, 'an object of options by breaker name'),
+    );
   }
   for (const [name, overrides] of Object.entries(breakers ?? {})) {
     assertBreakerName(name);
-    validateBreakerOptions(isNamePattern(name) ? patternLabel(name) : breakerLabel(name), overrides);
+    validateBreakerOptions(
+      isNamePattern(name) ? patternLabel(name) : breakerLabel(name),
+      overrides,
+    );
   }
 
   if (logger !== undefined && logger !== false && typeof logger?.log !== 'function') {
@@ -44,7 +60,9 @@ export function checkModuleOptions(options: CircuitBreakerModuleOptions): void {
   }
 
   if (options.eventEmitter !== undefined && typeof options.eventEmitter !== 'boolean') {
-    throw new TypeError(invalidModuleOptions('eventEmitter', options.eventEmitter, 'true or false'));
+    throw new TypeError(
+      invalidModuleOptions('eventEmitter', options.eventEmitter, 'true or false'),
+    );
   }
 
   checkWholeNumber('maxBreakers', options.maxBreakers);

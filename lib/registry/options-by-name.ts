@@ -25,7 +25,8 @@ export class OptionsByName {
 
     for (const [name, options] of Object.entries(breakers ?? {})) {
       if (options === undefined) continue;
-      if (isNamePattern(name)) patterns.push({ pattern: compileNamePattern(name, patterns.length), options });
+      if (isNamePattern(name))
+        patterns.push({ pattern: compileNamePattern(name, patterns.length), options });
       else this.exact.set(name, options);
     }
 

@@ -108,7 +108,7 @@ export class PerKeyBreakers {
 
   /** Drops every idle breaker; for listings, which cost as much anyway. */
   dropAllIdle(): void {
-    for (let entry = this.oldest; entry !== null; ) {
+    for (let entry = this.oldest; entry !== null;) {
       const next = entry.newer;
       if (this.isIdle(entry)) this.drop(entry);
       entry = next;

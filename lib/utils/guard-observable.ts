@@ -73,6 +73,7 @@ export function guardObservable<T>(
 
 function toObservable<T>(value: unknown): Observable<T> {
   if (isObservable(value)) return value as Observable<T>;
-  if (typeof (value as PromiseLike<T> | null)?.then === 'function') return from(value as PromiseLike<T>);
+  if (typeof (value as PromiseLike<T> | null)?.then === 'function')
+    return from(value as PromiseLike<T>);
   return of(value as T);
 }

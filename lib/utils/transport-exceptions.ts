@@ -9,7 +9,9 @@ const loaded = new Map<string, Promise<ExceptionClass>>();
 function load(specifier: string, exportName: string): Promise<ExceptionClass> {
   let exception = loaded.get(specifier);
   if (exception === undefined) {
-    exception = import(specifier).then((module: Record<string, ExceptionClass>) => module[exportName]!);
+    exception = import(specifier).then(
+      (module: Record<string, ExceptionClass>) => module[exportName]!,
+    );
     loaded.set(specifier, exception);
   }
 

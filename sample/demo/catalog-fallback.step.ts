@@ -67,7 +67,9 @@ export const catalogFallbackStep: Step = async ({ client, timeline, facts, confi
   );
 
   await client.recoverUpstream();
-  timeline.note(`The model API recovers; the breaker has ${after.timeUntilRetry} ms left. Sleeping…`);
+  timeline.note(
+    `The model API recovers; the breaker has ${after.timeUntilRetry} ms left. Sleeping…`,
+  );
   await sleep(after.timeUntilRetry + WAIT_MARGIN_MS);
   const recovered = await readCatalog(client);
   const { state: recoveredState } = await client.breaker(CATALOG);

@@ -13,7 +13,12 @@ interface Watched {
 
 function watchedBreaker(options: BreakerOptions = {}): Watched {
   const clock = fakeClock(5_000);
-  const breaker = new Breaker('events', { clock, failureThreshold: 1, timeout: TIMEOUT, ...options });
+  const breaker = new Breaker('events', {
+    clock,
+    failureThreshold: 1,
+    timeout: TIMEOUT,
+    ...options,
+  });
   const changes: StateChange[] = [];
   breaker.onStateChange((change) => changes.push(change));
   return { breaker, clock, changes };

@@ -1,4 +1,9 @@
-import { Breaker, CircuitOpenError, isCircuitOpenError, type BreakerOptions } from '../../lib/core/index.js';
+import {
+  Breaker,
+  CircuitOpenError,
+  isCircuitOpenError,
+  type BreakerOptions,
+} from '../../lib/core/index.js';
 import { failTimes } from './calls.js';
 import { fakeClock, type FakeClock } from '../support/fake-clock.js';
 
@@ -6,7 +11,12 @@ const TIMEOUT = 1_000;
 
 function breakerWithClock(options: BreakerOptions = {}): { breaker: Breaker; clock: FakeClock } {
   const clock = fakeClock();
-  const breaker = new Breaker('manual', { clock, failureThreshold: 1, timeout: TIMEOUT, ...options });
+  const breaker = new Breaker('manual', {
+    clock,
+    failureThreshold: 1,
+    timeout: TIMEOUT,
+    ...options,
+  });
   return { breaker, clock };
 }
 
@@ -108,7 +118,11 @@ describe('Breaker', () => {
       permit.fail(new Error('one'));
       permit.fail(new Error('two'));
 
-      expect(breaker.getStats()).toMatchObject({ state: 'closed', failures: 1, consecutiveFailures: 1 });
+      expect(breaker.getStats()).toMatchObject({
+        state: 'closed',
+        failures: 1,
+        consecutiveFailures: 1,
+      });
     });
 
     it('ignores fail() after succeed()', () => {
@@ -128,7 +142,11 @@ describe('Breaker', () => {
       permit.release();
       permit.succeed();
 
-      expect(breaker.getStats()).toMatchObject({ state: 'half-open', successes: 0, trialSuccesses: 0 });
+      expect(breaker.getStats()).toMatchObject({
+        state: 'half-open',
+        successes: 0,
+        trialSuccesses: 0,
+      });
     });
 
     it('gives its trial slot back only once on release() twice', () => {

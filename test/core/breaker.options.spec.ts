@@ -18,7 +18,12 @@ function thrownBy(fn: () => unknown): Error {
   throw new Error('expected a throw');
 }
 
-const COUNT_OPTIONS = ['failureThreshold', 'timeout', 'successThreshold', 'halfOpenMaxCalls'] as const;
+const COUNT_OPTIONS = [
+  'failureThreshold',
+  'timeout',
+  'successThreshold',
+  'halfOpenMaxCalls',
+] as const;
 
 type InvalidCount = [label: string, value: unknown, errorType: ErrorConstructor, shown: string];
 
@@ -153,7 +158,12 @@ describe('Breaker', () => {
 
     it('closes after one trial success with successThreshold 1', async () => {
       const clock = fakeClock();
-      const breaker = new Breaker('orders-api', { clock, failureThreshold: 1, timeout: 10, successThreshold: 1 });
+      const breaker = new Breaker('orders-api', {
+        clock,
+        failureThreshold: 1,
+        timeout: 10,
+        successThreshold: 1,
+      });
       await failTimes(breaker, 1);
       clock.advance(10);
 
@@ -196,7 +206,9 @@ describe('Breaker', () => {
       const runs = trials.map((trial) => start(breaker, trial));
 
       expect(breaker.getStats().trialsInFlight).toBe(3);
-      await expect(breaker.execute(succeeding())).rejects.toMatchObject({ name: 'CircuitOpenError' });
+      await expect(breaker.execute(succeeding())).rejects.toMatchObject({
+        name: 'CircuitOpenError',
+      });
       trials.forEach((trial) => trial.resolve('ok'));
       await Promise.all(runs);
     });

@@ -12,12 +12,19 @@ const notTypeError = (error: unknown) => !(error instanceof TypeError);
 /** A breaker with a fake clock that one failure opens. */
 function breakerWithClock(options: BreakerOptions = {}): { breaker: Breaker; clock: FakeClock } {
   const clock = fakeClock();
-  const breaker = new Breaker('rules', { clock, failureThreshold: 1, timeout: TIMEOUT, ...options });
+  const breaker = new Breaker('rules', {
+    clock,
+    failureThreshold: 1,
+    timeout: TIMEOUT,
+    ...options,
+  });
   return { breaker, clock };
 }
 
 /** A breaker that has opened and whose timeout has passed, so it reads half-open. */
-async function halfOpenBreaker(options: BreakerOptions = {}): Promise<{ breaker: Breaker; clock: FakeClock }> {
+async function halfOpenBreaker(
+  options: BreakerOptions = {},
+): Promise<{ breaker: Breaker; clock: FakeClock }> {
   const made = breakerWithClock(options);
   await failTimes(made.breaker, 1);
   made.clock.advance(TIMEOUT);
@@ -483,7 +490,11 @@ describe('Breaker', () => {
 
         await breaker.execute(() => Promise.reject(new RangeError('x'))).catch(() => undefined);
 
-        expect(breaker.getStats()).toMatchObject({ failures: 1, consecutiveFailures: 1, ignored: 0 });
+        expect(breaker.getStats()).toMatchObject({
+          failures: 1,
+          consecutiveFailures: 1,
+          ignored: 0,
+        });
       });
 
       it('hands the caller its own rejection, not the rule’s error', async () => {
@@ -533,7 +544,11 @@ describe('Breaker', () => {
 
       await breaker.execute(() => Promise.reject(new TypeError('x'))).catch(() => undefined);
 
-      expect(breaker.getStats()).toMatchObject({ state: 'half-open', trialSuccesses: 0, ignored: 1 });
+      expect(breaker.getStats()).toMatchObject({
+        state: 'half-open',
+        trialSuccesses: 0,
+        ignored: 1,
+      });
     });
   });
 });

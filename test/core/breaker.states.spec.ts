@@ -1,6 +1,11 @@
 import { jest } from '@jest/globals';
 
-import { Breaker, CircuitOpenError, DEFAULT_BREAKER_OPTIONS, monotonicClock } from '../../lib/core/index.js';
+import {
+  Breaker,
+  CircuitOpenError,
+  DEFAULT_BREAKER_OPTIONS,
+  monotonicClock,
+} from '../../lib/core/index.js';
 import { failing, failTimes, pending, start, succeedTimes, succeeding } from './calls.js';
 import { fakeClock } from '../support/fake-clock.js';
 
@@ -93,7 +98,9 @@ describe('Breaker', () => {
     it('returns the value a promise resolves to', async () => {
       const breaker = new Breaker('exec', { clock: fakeClock() });
 
-      await expect(breaker.execute(() => Promise.resolve({ answer: 42 }))).resolves.toEqual({ answer: 42 });
+      await expect(breaker.execute(() => Promise.resolve({ answer: 42 }))).resolves.toEqual({
+        answer: 42,
+      });
     });
 
     it('rejects with the very error a synchronous throw raised', async () => {
@@ -300,7 +307,11 @@ describe('Breaker', () => {
       const trial = pending();
       const running = start(breaker, trial);
 
-      expect(breaker.getStats()).toMatchObject({ state: 'half-open', trialSuccesses: 1, trialsInFlight: 1 });
+      expect(breaker.getStats()).toMatchObject({
+        state: 'half-open',
+        trialSuccesses: 1,
+        trialsInFlight: 1,
+      });
 
       trial.resolve('done');
       await running;
@@ -385,7 +396,12 @@ describe('Breaker', () => {
   describe('with successThreshold 3', () => {
     it('stays half-open after 2 trial successes', async () => {
       const clock = fakeClock();
-      const breaker = new Breaker('trials', { clock, failureThreshold: 1, timeout: 100, successThreshold: 3 });
+      const breaker = new Breaker('trials', {
+        clock,
+        failureThreshold: 1,
+        timeout: 100,
+        successThreshold: 3,
+      });
       await failTimes(breaker, 1);
       clock.advance(100);
 
@@ -397,7 +413,12 @@ describe('Breaker', () => {
 
     it('closes on the 3rd trial success in a row', async () => {
       const clock = fakeClock();
-      const breaker = new Breaker('trials', { clock, failureThreshold: 1, timeout: 100, successThreshold: 3 });
+      const breaker = new Breaker('trials', {
+        clock,
+        failureThreshold: 1,
+        timeout: 100,
+        successThreshold: 3,
+      });
       await failTimes(breaker, 1);
       clock.advance(100);
 
@@ -408,7 +429,12 @@ describe('Breaker', () => {
 
     it('starts counting trial successes again after a trial failure', async () => {
       const clock = fakeClock();
-      const breaker = new Breaker('trials', { clock, failureThreshold: 1, timeout: 100, successThreshold: 3 });
+      const breaker = new Breaker('trials', {
+        clock,
+        failureThreshold: 1,
+        timeout: 100,
+        successThreshold: 3,
+      });
       await failTimes(breaker, 1);
       clock.advance(100);
       await succeedTimes(breaker, 2);

@@ -53,7 +53,11 @@ describe('CircuitOpenError', () => {
       const refusal = await breaker.execute(succeeding()).catch((error: unknown) => error);
 
       expect(refusal).toBeInstanceOf(CircuitOpenError);
-      expect(refusal).toMatchObject({ name: 'CircuitOpenError', breakerName: 'payments', retryAfterMs: 1_500 });
+      expect(refusal).toMatchObject({
+        name: 'CircuitOpenError',
+        breakerName: 'payments',
+        retryAfterMs: 1_500,
+      });
       expect((refusal as Error).message).toContain('"payments"');
     });
 
@@ -89,7 +93,9 @@ describe('CircuitOpenError', () => {
       const breaker = new Breaker('payments', { failureThreshold: 1 });
       await failTimes(breaker, 1);
 
-      const refusal = (await breaker.execute(succeeding()).catch((error: unknown) => error)) as Error;
+      const refusal = (await breaker
+        .execute(succeeding())
+        .catch((error: unknown) => error)) as Error;
 
       expect(refusal.stack?.split('\n')).toHaveLength(1);
     });

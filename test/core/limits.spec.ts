@@ -15,11 +15,15 @@ describe('Breaker', () => {
     );
 
     it('accepts the longest delay a timer can wait', () => {
-      expect(new Breaker('limits', { timeout: LONGEST_TIMER_MS }).options.timeout).toBe(LONGEST_TIMER_MS);
+      expect(new Breaker('limits', { timeout: LONGEST_TIMER_MS }).options.timeout).toBe(
+        LONGEST_TIMER_MS,
+      );
     });
 
     it('rejects a backoff maxTimeout longer than a timer can wait', () => {
-      expect(() => new Breaker('limits', { backoff: { maxTimeout: LONGEST_TIMER_MS + 1 } })).toThrow(RangeError);
+      expect(
+        () => new Breaker('limits', { backoff: { maxTimeout: LONGEST_TIMER_MS + 1 } }),
+      ).toThrow(RangeError);
     });
   });
 
@@ -28,7 +32,9 @@ describe('Breaker', () => {
       const breaker = new Breaker('limits', { clock: fakeClock(), failureThreshold: 1 });
       breaker.recordFailure();
 
-      const refusal = (await breaker.execute(() => 1).catch((error: unknown) => error)) as CircuitOpenError;
+      const refusal = (await breaker
+        .execute(() => 1)
+        .catch((error: unknown) => error)) as CircuitOpenError;
 
       expect(refusal.message).toContain('"limits" is open');
     });
@@ -40,7 +46,9 @@ describe('Breaker', () => {
       clock.advance(10);
       void breaker.execute(() => new Promise(() => undefined));
 
-      const refusal = (await breaker.execute(() => 1).catch((error: unknown) => error)) as CircuitOpenError;
+      const refusal = (await breaker
+        .execute(() => 1)
+        .catch((error: unknown) => error)) as CircuitOpenError;
 
       expect(refusal.message).toContain('half-open and every trial call slot is taken');
       expect(refusal.retryAfterMs).toBe(1_000);
@@ -50,7 +58,9 @@ describe('Breaker', () => {
       const breaker = new Breaker('limits');
       breaker.forceOpen();
 
-      const refusal = (await breaker.execute(() => 1).catch((error: unknown) => error)) as CircuitOpenError;
+      const refusal = (await breaker
+        .execute(() => 1)
+        .catch((error: unknown) => error)) as CircuitOpenError;
 
       expect(refusal.message).toContain('held open by hand');
       expect(refusal.retryAfterMs).toBe(Infinity);

@@ -84,7 +84,10 @@ function commandArbitrary(
     {
       weight: 1,
       arbitrary: fc
-        .tuple(fc.integer({ min: 0, max: 2 * options.timeout }), fc.constantFrom<'success' | 'failure'>('success', 'failure'))
+        .tuple(
+          fc.integer({ min: 0, max: 2 * options.timeout }),
+          fc.constantFrom<'success' | 'failure'>('success', 'failure'),
+        )
         .map(([ms, outcome]) => advanceThenRecord(ms, outcome)),
     },
   );

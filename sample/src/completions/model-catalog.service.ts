@@ -37,9 +37,8 @@ export class ModelCatalogService {
    */
   @CircuitBreaker('model-catalog', { fallback: 'lastKnownCatalog' })
   async list(): Promise<ModelCatalog> {
-    const models = (
-      (await callModelApi(this.options, '/v1/models')) as { models?: unknown } | null
-    )?.models;
+    const models = ((await callModelApi(this.options, '/v1/models')) as { models?: unknown } | null)
+      ?.models;
     if (!Array.isArray(models) || !models.every((model) => typeof model === 'string')) {
       throw new BadGatewayException('The model API answered without a list of models.');
     }

@@ -70,9 +70,9 @@ describe('Breaker', () => {
       });
 
       it('rejects a minimumCalls larger than the window, which could never be reached', () => {
-        expect(() => drivenBreaker({ failureRateThreshold: 50, minimumCalls: 5, window: { calls: 4 } })).toThrow(
-          /"minimumCalls" must be at most window.calls \(4\)/,
-        );
+        expect(() =>
+          drivenBreaker({ failureRateThreshold: 50, minimumCalls: 5, window: { calls: 4 } }),
+        ).toThrow(/"minimumCalls" must be at most window.calls \(4\)/);
       });
 
       it('lowers the default minimumCalls to a window smaller than it', async () => {

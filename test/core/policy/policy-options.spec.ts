@@ -177,8 +177,9 @@ describe('Breaker', () => {
         ['an empty array', []],
         ['an array of error classes', [TypeError, RangeError]],
       ])('accepts %s', (_label, value) => {
-        expect(new Breaker('orders-api', { [option]: value }).options[option as 'recordErrors'])
-          .toEqual(value);
+        expect(
+          new Breaker('orders-api', { [option]: value }).options[option as 'recordErrors'],
+        ).toEqual(value);
       });
     });
 

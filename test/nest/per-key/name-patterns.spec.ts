@@ -82,27 +82,44 @@ describe('CircuitBreakerModule.forRoot({ breakers }) with name patterns', () => 
     });
 
     it('puts the pattern with fewer * first among patterns with as many other characters', async () => {
-      const registry = await registryWith({ 'a*d': { failureThreshold: 3 }, '*b-*': { failureThreshold: 4 } });
+      const registry = await registryWith({
+        'a*d': { failureThreshold: 3 },
+        '*b-*': { failureThreshold: 4 },
+      });
 
       expect(registry.get('ab-cd').options.failureThreshold).toBe(3);
     });
 
     it('puts the pattern written later first among equally specific ones', async () => {
-      const registry = await registryWith({ 'ab*': { failureThreshold: 3 }, '*cd': { failureThreshold: 4 } });
+      const registry = await registryWith({
+        'ab*': { failureThreshold: 3 },
+        '*cd': { failureThreshold: 4 },
+      });
 
       expect(registry.get('ab-cd').options.failureThreshold).toBe(4);
     });
 
     it('takes each option from the most specific pattern that sets it', async () => {
-      const registry = await registryWith({ '*': { timeout: 5_000 }, 'payments-*': { failureThreshold: 3 } });
+      const registry = await registryWith({
+        '*': { timeout: 5_000 },
+        'payments-*': { failureThreshold: 3 },
+      });
 
-      expect(registry.get('payments-eu').options).toMatchObject({ failureThreshold: 3, timeout: 5_000 });
+      expect(registry.get('payments-eu').options).toMatchObject({
+        failureThreshold: 3,
+        timeout: 5_000,
+      });
     });
 
     it("puts a decorator use's options over patterns", async () => {
-      const registry = await registryWith({ 'payments-*': { failureThreshold: 3, timeout: 5_000 } });
+      const registry = await registryWith({
+        'payments-*': { failureThreshold: 3, timeout: 5_000 },
+      });
 
-      expect(registry.get('payments-refunds').options).toMatchObject({ failureThreshold: 8, timeout: 5_000 });
+      expect(registry.get('payments-refunds').options).toMatchObject({
+        failureThreshold: 8,
+        timeout: 5_000,
+      });
     });
   });
 });

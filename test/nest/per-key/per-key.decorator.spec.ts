@@ -41,7 +41,9 @@ class TenantClient {
     return tenant;
   }
 
-  @CircuitBreaker('untyped', { key: ((id: unknown) => id) as CircuitBreakerDecoratorOptions['key'] })
+  @CircuitBreaker('untyped', {
+    key: ((id: unknown) => id) as CircuitBreakerDecoratorOptions['key'],
+  })
   untyped(id: unknown): unknown {
     this.ran++;
     return id;
@@ -109,7 +111,11 @@ describe('@CircuitBreaker(name, { key })', () => {
     });
 
     it('counts nothing on the base breaker', () => {
-      expect(app.registry.get(MODEL_API).getStats()).toMatchObject({ state: 'closed', calls: 0, failures: 0 });
+      expect(app.registry.get(MODEL_API).getStats()).toMatchObject({
+        state: 'closed',
+        calls: 0,
+        failures: 0,
+      });
     });
   });
 
@@ -179,16 +185,19 @@ describe('@CircuitBreaker(name, { key })', () => {
       [undefined, /returned undefined \(undefined\)/],
       [42, /returned 42 \(number\)/],
       [{ id: 1 }, /returned \{"id":1\} \(object\)/],
-    ])('throws a TypeError naming the method when it returns %p, without running the method', (key, message) => {
-      const tenants = app.get(TenantClient);
+    ])(
+      'throws a TypeError naming the method when it returns %p, without running the method',
+      (key, message) => {
+        const tenants = app.get(TenantClient);
 
-      const error = thrownBy(() => tenants.untyped(key));
+        const error = thrownBy(() => tenants.untyped(key));
 
-      expect(error).toBeInstanceOf(TypeError);
-      expect((error as Error).message).toMatch(/TenantClient\.untyped .*"untyped"/);
-      expect((error as Error).message).toMatch(message);
-      expect(tenants.ran).toBe(0);
-    });
+        expect(error).toBeInstanceOf(TypeError);
+        expect((error as Error).message).toMatch(/TenantClient\.untyped .*"untyped"/);
+        expect((error as Error).message).toMatch(message);
+        expect(tenants.ran).toBe(0);
+      },
+    );
 
     it('rejects the Promise of an async method instead of throwing', async () => {
       const tenants = app.get(TenantClient);
@@ -230,7 +239,9 @@ describe('@CircuitBreaker(name, { key }) at class definition', () => {
   });
 
   it('still rejects the other options when they are invalid', () => {
-    expect(() => defineWith({ key: () => 'k', failureTreshold: 1 })).toThrow(/unknown option "failureTreshold"/);
+    expect(() => defineWith({ key: () => 'k', failureTreshold: 1 })).toThrow(
+      /unknown option "failureTreshold"/,
+    );
   });
 
   it('reads key: undefined as no key', () => {

@@ -17,7 +17,8 @@ describe('BreakerRegistry bounds on per-key breakers', () => {
   afterEach(() => apps.closeAll());
 
   /** Calls the model API once for each model, in order. */
-  const callAll = (...models: string[]) => models.forEach((model) => app.models.complete(model, 'ok'));
+  const callAll = (...models: string[]) =>
+    models.forEach((model) => app.models.complete(model, 'ok'));
 
   describe('with maxBreakers reached (5: the base breaker and 4 per-key ones)', () => {
     let logger: RecordingLogger;
@@ -80,9 +81,13 @@ describe('BreakerRegistry bounds on per-key breakers', () => {
       it('logs one warning naming the base breaker and maxBreakers, however many calls fall back', () => {
         callAll('k5', 'k6', 'k5');
 
-        const warnings = logger.at('warn').filter((entry) => /maxBreakers/.test(String(entry.message)));
+        const warnings = logger
+          .at('warn')
+          .filter((entry) => /maxBreakers/.test(String(entry.message)));
         expect(warnings).toHaveLength(1);
-        expect(warnings[0]!.message).toMatch(/maxBreakers \(5\).*new keys of "model-api" run through Circuit breaker "model-api"/);
+        expect(warnings[0]!.message).toMatch(
+          /maxBreakers \(5\).*new keys of "model-api" run through Circuit breaker "model-api"/,
+        );
       });
 
       it('gives new keys their own breakers again once a per-key breaker closes', () => {
@@ -163,7 +168,10 @@ describe('BreakerRegistry bounds on per-key breakers', () => {
 
       callAll('k1');
 
-      expect(app.registry.get(perKey('k1')).getStats()).toMatchObject({ calls: 1, consecutiveFailures: 0 });
+      expect(app.registry.get(perKey('k1')).getStats()).toMatchObject({
+        calls: 1,
+        consecutiveFailures: 0,
+      });
     });
 
     it('drops idle breakers when a new key comes, with no listing', () => {

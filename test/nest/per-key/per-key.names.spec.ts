@@ -20,7 +20,8 @@ class ProtoClient {
 /** `breakers` entries with own keys, as JSON config files give them (a literal `__proto__` would set the prototype). */
 function ownEntries(entries: Array<[string, BreakerOptions]>): Record<string, BreakerOptions> {
   const breakers: Record<string, BreakerOptions> = {};
-  for (const [name, options] of entries) Object.defineProperty(breakers, name, { value: options, enumerable: true });
+  for (const [name, options] of entries)
+    Object.defineProperty(breakers, name, { value: options, enumerable: true });
   return breakers;
 }
 
@@ -73,14 +74,18 @@ describe('Per-key breakers with names Object.prototype has', () => {
 
   describe('in forRoot({ breakers })', () => {
     it('applies an own __proto__ entry to the breaker of that name only', async () => {
-      app = await startPerKeyApp(apps, { breakers: ownEntries([['__proto__', { failureThreshold: 7 }]]) });
+      app = await startPerKeyApp(apps, {
+        breakers: ownEntries([['__proto__', { failureThreshold: 7 }]]),
+      });
 
       expect(app.registry.get('__proto__').options.failureThreshold).toBe(7);
       expect(app.registry.get('constructor').options.failureThreshold).toBe(2);
     });
 
     it('applies an entry named after a per-key breaker with a prototype key', async () => {
-      app = await startPerKeyApp(apps, { breakers: ownEntries([['model-api:__proto__', { failureThreshold: 7 }]]) });
+      app = await startPerKeyApp(apps, {
+        breakers: ownEntries([['model-api:__proto__', { failureThreshold: 7 }]]),
+      });
       app.models.complete('__proto__', 'ok');
       app.models.complete('toString', 'ok');
 

@@ -19,7 +19,11 @@ describe('Per-key breaker options', () => {
   afterEach(() => apps.closeAll());
 
   /** Starts with these module options and returns the failureThreshold a key's breaker got. */
-  async function thresholdOf(key: string, options: CircuitBreakerModuleOptions, base = MODEL_API): Promise<number | null> {
+  async function thresholdOf(
+    key: string,
+    options: CircuitBreakerModuleOptions,
+    base = MODEL_API,
+  ): Promise<number | null> {
     const app: PerKeyApp = await startPerKeyApp(apps, options, [SearchClient]);
     if (base === MODEL_API) app.models.complete(key, 'ok');
     else app.get(SearchClient).query(key);
@@ -33,11 +37,15 @@ describe('Per-key breaker options', () => {
     });
 
     it("takes the base name's breakers entry", async () => {
-      expect(await thresholdOf('gpt-x', { breakers: { [MODEL_API]: { failureThreshold: 3 } } })).toBe(3);
+      expect(
+        await thresholdOf('gpt-x', { breakers: { [MODEL_API]: { failureThreshold: 3 } } }),
+      ).toBe(3);
     });
 
-    it("takes the patterns matching the base name", async () => {
-      expect(await thresholdOf('gpt-x', { breakers: { 'model-*': { failureThreshold: 6 } } })).toBe(6);
+    it('takes the patterns matching the base name', async () => {
+      expect(await thresholdOf('gpt-x', { breakers: { 'model-*': { failureThreshold: 6 } } })).toBe(
+        6,
+      );
     });
 
     it("takes the options of the base name's decorator use", async () => {
@@ -51,7 +59,9 @@ describe('Per-key breaker options', () => {
     });
 
     it("shares the base breaker's resolved options when nothing names the key", async () => {
-      const app = await startPerKeyApp(apps, { breakers: { [MODEL_API]: { failureThreshold: 3 } } });
+      const app = await startPerKeyApp(apps, {
+        breakers: { [MODEL_API]: { failureThreshold: 3 } },
+      });
       app.models.complete('gpt-x', 'ok');
 
       expect(app.registry.get('model-api:gpt-x').options).toBe(app.registry.get(MODEL_API).options);
@@ -67,21 +77,35 @@ describe('Per-key breaker options', () => {
     });
 
     it('applies its exact name', async () => {
-      expect(await thresholdOf('gpt-x', { breakers: { 'model-api:gpt-x': { failureThreshold: 9 } } })).toBe(9);
+      expect(
+        await thresholdOf('gpt-x', { breakers: { 'model-api:gpt-x': { failureThreshold: 9 } } }),
+      ).toBe(9);
     });
 
     it("puts them over the base name's entry", async () => {
-      const breakers = { [MODEL_API]: { failureThreshold: 3 }, 'model-api:gpt-*': { failureThreshold: 1 } };
+      const breakers = {
+        [MODEL_API]: { failureThreshold: 3 },
+        'model-api:gpt-*': { failureThreshold: 1 },
+      };
 
       expect(await thresholdOf('gpt-x', { breakers })).toBe(1);
     });
 
     it("puts them over the base name's decorator options", async () => {
-      expect(await thresholdOf('slow', { breakers: { 'search:slow': { failureThreshold: 1 } } }, 'search')).toBe(1);
+      expect(
+        await thresholdOf(
+          'slow',
+          { breakers: { 'search:slow': { failureThreshold: 1 } } },
+          'search',
+        ),
+      ).toBe(1);
     });
 
     it('puts its exact name over a pattern matching it', async () => {
-      const breakers = { 'model-api:gpt-x': { failureThreshold: 9 }, 'model-api:gpt-*': { failureThreshold: 1 } };
+      const breakers = {
+        'model-api:gpt-x': { failureThreshold: 9 },
+        'model-api:gpt-*': { failureThreshold: 1 },
+      };
 
       expect(await thresholdOf('gpt-x', { breakers })).toBe(9);
     });
@@ -92,11 +116,16 @@ describe('Per-key breaker options', () => {
       });
       app.models.complete('gpt-x', 'ok');
 
-      expect(app.registry.get('model-api:gpt-x').options).toMatchObject({ failureThreshold: 1, timeout: 5_000 });
+      expect(app.registry.get('model-api:gpt-x').options).toMatchObject({
+        failureThreshold: 1,
+        timeout: 5_000,
+      });
     });
 
     it('matches the encoded key: a pattern for a key holding a colon spells it %3A', async () => {
-      expect(await thresholdOf('db:5432', { breakers: { '*%3A5432': { failureThreshold: 1 } } })).toBe(1);
+      expect(
+        await thresholdOf('db:5432', { breakers: { '*%3A5432': { failureThreshold: 1 } } }),
+      ).toBe(1);
     });
   });
 });

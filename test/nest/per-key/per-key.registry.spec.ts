@@ -100,7 +100,11 @@ describe('BreakerRegistry with per-key breakers', () => {
     it('closes every per-key breaker with resetAll()', () => {
       app.registry.resetAll();
 
-      expect(app.registry.list().map((stats) => stats.state)).toEqual(['closed', 'closed', 'closed']);
+      expect(app.registry.list().map((stats) => stats.state)).toEqual([
+        'closed',
+        'closed',
+        'closed',
+      ]);
     });
   });
 
@@ -112,7 +116,9 @@ describe('BreakerRegistry with per-key breakers', () => {
 
       app.models.failTimes('gpt-x', 2);
 
-      expect(changes).toEqual([expect.objectContaining({ name: 'model-api:gpt-x', from: 'closed', to: 'open' })]);
+      expect(changes).toEqual([
+        expect.objectContaining({ name: 'model-api:gpt-x', from: 'closed', to: 'open' }),
+      ]);
     });
 
     it("logs a per-key breaker's opening as a warning naming it", async () => {

@@ -24,8 +24,14 @@ class DiscountClient {
 }
 
 /** Compiles an application importing the module with these options, as a start-up would. */
-function compileWith(options: CircuitBreakerModuleOptions, providers: Array<new () => object> = []) {
-  return Test.createTestingModule({ imports: [CircuitBreakerModule.forRoot(options)], providers }).compile();
+function compileWith(
+  options: CircuitBreakerModuleOptions,
+  providers: Array<new () => object> = [],
+) {
+  return Test.createTestingModule({
+    imports: [CircuitBreakerModule.forRoot(options)],
+    providers,
+  }).compile();
 }
 
 /** Options of the wrong type, as plain JavaScript or an untyped config file could pass them. */
@@ -44,18 +50,25 @@ describe('CircuitBreakerModule start-up with per-key options', () => {
       [Number.NaN, TypeError, /got NaN\./],
       ['100', TypeError, /got "100"\./],
       [null, TypeError, /got null\./],
-    ])('fails on %p with an error naming the option and quoting the value', async (value, type, quoted) => {
-      const start = compileWith(untyped({ [option]: value }));
+    ])(
+      'fails on %p with an error naming the option and quoting the value',
+      async (value, type, quoted) => {
+        const start = compileWith(untyped({ [option]: value }));
 
-      await expect(start).rejects.toThrow(type);
-      await expect(start).rejects.toThrow(
-        new RegExp(`CircuitBreakerModule options: option "${option}" must be a whole number of at least 1`),
-      );
-      await expect(start).rejects.toThrow(quoted);
-    });
+        await expect(start).rejects.toThrow(type);
+        await expect(start).rejects.toThrow(
+          new RegExp(
+            `CircuitBreakerModule options: option "${option}" must be a whole number of at least 1`,
+          ),
+        );
+        await expect(start).rejects.toThrow(quoted);
+      },
+    );
 
     it('starts with 1', async () => {
-      await expect(apps.context({ imports: [CircuitBreakerModule.forRoot({ [option]: 1 })] })).resolves.toBeDefined();
+      await expect(
+        apps.context({ imports: [CircuitBreakerModule.forRoot({ [option]: 1 })] }),
+      ).resolves.toBeDefined();
     });
   });
 
@@ -64,13 +77,17 @@ describe('CircuitBreakerModule start-up with per-key options', () => {
       const start = compileWith({ breakers: { 'payments-*': { timeout: 0 } } });
 
       await expect(start).rejects.toThrow(RangeError);
-      await expect(start).rejects.toThrow(/Circuit breaker pattern "payments-\*": option "timeout" .*got 0\b/);
+      await expect(start).rejects.toThrow(
+        /Circuit breaker pattern "payments-\*": option "timeout" .*got 0\b/,
+      );
     });
 
     it('fails on an option the breakers do not know, naming the pattern', async () => {
       const start = compileWith(untyped({ breakers: { '*-api': { failureTreshold: 1 } } }));
 
-      await expect(start).rejects.toThrow(/Circuit breaker pattern "\*-api": unknown option "failureTreshold"/);
+      await expect(start).rejects.toThrow(
+        /Circuit breaker pattern "\*-api": unknown option "failureTreshold"/,
+      );
     });
   });
 
@@ -79,7 +96,10 @@ describe('CircuitBreakerModule start-up with per-key options', () => {
       ['the keyed use first', [ModelClient, GptClient]],
       ['the plain use first', [GptClient, ModelClient]],
     ])('fails naming both names and the plain use, %s', async (_order, providers) => {
-      const start = apps.context({ imports: [CircuitBreakerModule.forRoot({ logger: false })], providers });
+      const start = apps.context({
+        imports: [CircuitBreakerModule.forRoot({ logger: false })],
+        providers,
+      });
 
       await expect(start).rejects.toThrow(
         /Circuit breaker "model-api:gpt-x" \(GptClient\.complete\) is named like a per-key breaker of "model-api"/,

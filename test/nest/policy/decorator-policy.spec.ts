@@ -27,7 +27,9 @@ class QuoteClient {
     return `${this.cache} ${symbol} (${error instanceof CircuitOpenError ? 'refused' : 'failed'})`;
   }
 
-  @CircuitBreaker('rates', { fallback: (_error: unknown, currency: string) => `no rate for ${currency}` })
+  @CircuitBreaker('rates', {
+    fallback: (_error: unknown, currency: string) => `no rate for ${currency}`,
+  })
   rate(currency: string): number {
     throw new Error(`rates down for ${currency}`);
   }
@@ -133,7 +135,9 @@ describe('@CircuitBreaker() with policy options', () => {
         return Broken;
       };
 
-      expect(define).toThrow(/option "fallback" names method "missing", which the class does not have/);
+      expect(define).toThrow(
+        /option "fallback" names method "missing", which the class does not have/,
+      );
     });
   });
 
@@ -155,7 +159,11 @@ describe('@CircuitBreaker() with policy options', () => {
       const moduleRef = await apps.context({
         imports: [
           CircuitBreakerModule.forRoot({
-            breakers: { 'breaker-fallback': { fallback: (_error: unknown, name: string) => `fallback for ${name}` } },
+            breakers: {
+              'breaker-fallback': {
+                fallback: (_error: unknown, name: string) => `fallback for ${name}`,
+              },
+            },
             logger: false,
           }),
         ],

@@ -99,7 +99,9 @@ describe('BreakerRegistry controls', () => {
     it('throws naming the known breakers for an unknown name', async () => {
       const { registry } = await start();
 
-      expect(() => registry.setMode('disabled', 'ordres')).toThrow(/No circuit breaker is named "ordres".*"orders"/);
+      expect(() => registry.setMode('disabled', 'ordres')).toThrow(
+        /No circuit breaker is named "ordres".*"orders"/,
+      );
     });
   });
 
@@ -107,7 +109,9 @@ describe('BreakerRegistry controls', () => {
     it('reports the events of named and per-key breakers', async () => {
       const { registry, client } = await start();
       const seen: string[] = [];
-      const subscription = registry.events$.subscribe((event) => seen.push(`${event.type} ${event.name}`));
+      const subscription = registry.events$.subscribe((event) =>
+        seen.push(`${event.type} ${event.name}`),
+      );
 
       client.order();
       client.forTenant('acme');
@@ -145,10 +149,19 @@ describe('BreakerRegistry controls', () => {
 
       const start = apps.context({
         imports: [CircuitBreakerModule.forRoot({ logger: false })],
-        providers: [Early, { provide: Eager, useFactory: (registry: BreakerRegistry) => new Eager(registry), inject: [BreakerRegistry] }],
+        providers: [
+          Early,
+          {
+            provide: Eager,
+            useFactory: (registry: BreakerRegistry) => new Eager(registry),
+            inject: [BreakerRegistry],
+          },
+        ],
       });
 
-      await expect(start).rejects.toThrow(/"early" was created .* before start-up read the options of @CircuitBreaker\(\) on Early\.call/);
+      await expect(start).rejects.toThrow(
+        /"early" was created .* before start-up read the options of @CircuitBreaker\(\) on Early\.call/,
+      );
     });
 
     it('starts when the breaker is looked up in onModuleInit', async () => {
@@ -164,7 +177,10 @@ describe('BreakerRegistry controls', () => {
         }
       }
 
-      const moduleRef = await apps.context({ imports: [CircuitBreakerModule.forRoot({ logger: false })], providers: [Late] });
+      const moduleRef = await apps.context({
+        imports: [CircuitBreakerModule.forRoot({ logger: false })],
+        providers: [Late],
+      });
 
       expect(moduleRef.get(BreakerRegistry).get('late').options.failureThreshold).toBe(1);
     });
@@ -173,10 +189,14 @@ describe('BreakerRegistry controls', () => {
   describe('module options from a factory', () => {
     it('rejects isGlobal among them, saying where it goes', async () => {
       const start = apps.context({
-        imports: [CircuitBreakerModule.forRootAsync({ useFactory: () => ({ isGlobal: true }) as never })],
+        imports: [
+          CircuitBreakerModule.forRootAsync({ useFactory: () => ({ isGlobal: true }) as never }),
+        ],
       });
 
-      await expect(start).rejects.toThrow(/unknown option "isGlobal".*forRootAsync\(\{ isGlobal, useFactory \}\)/);
+      await expect(start).rejects.toThrow(
+        /unknown option "isGlobal".*forRootAsync\(\{ isGlobal, useFactory \}\)/,
+      );
     });
   });
 
@@ -202,11 +222,15 @@ describe('BreakerRegistry controls', () => {
         providers: [Client],
       });
 
-      await expect(start).rejects.toThrow(/eventEmitter is on, but the application has no EventEmitter2 provider/);
+      await expect(start).rejects.toThrow(
+        /eventEmitter is on, but the application has no EventEmitter2 provider/,
+      );
     });
 
     it('rejects a value other than true or false', async () => {
-      const start = apps.context({ imports: [CircuitBreakerModule.forRoot({ eventEmitter: 'yes' as never })] });
+      const start = apps.context({
+        imports: [CircuitBreakerModule.forRoot({ eventEmitter: 'yes' as never })],
+      });
 
       await expect(start).rejects.toThrow(/option "eventEmitter" must be true or false, got "yes"/);
     });
