@@ -59,7 +59,7 @@ export interface BreakerOptions {
   minimumCalls?: number;
   /** The window the rate rules read. Default: the last 100 calls. */
   window?: WindowOptions;
-  /** Milliseconds the breaker stays open before trial calls are allowed. Default 30 000. */
+  /** Milliseconds open before trial calls; whole, 1 to 2^31-1. Default 30 000. */
   timeout?: number;
   /** Grows the open duration while trials keep failing; off by default. */
   backoff?: BackoffOptions;
