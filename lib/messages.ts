@@ -106,3 +106,7 @@ export const createdBeforeDeclared = (name: string, site: string) =>
 /** The event forwarding option is on, but @nestjs/event-emitter is missing. */
 export const eventEmitterMissing = (reason: string) =>
   `CircuitBreakerModule options: eventEmitter is on, but ${reason}. Install @nestjs/event-emitter and import EventEmitterModule.forRoot() in the application, or turn eventEmitter off.`;
+
+/** What a client reads when its request's guarded call ran past the call timeout. */
+export const timedOutMessage = (name: string, timeoutMs: number) =>
+  `${breakerLabel(name)}: the call did not answer within ${timeoutMs} ms and was abandoned.`;

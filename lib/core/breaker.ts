@@ -11,6 +11,7 @@ import type {
   StateChangeListener,
   TransitionReason,
 } from './circuit-state.js';
+import { runWithCallSignal } from './call-signal.js';
 import { setUnrefTimer } from './clock.js';
 import { countsAsFailure } from './error-rules.js';
 import { openDuration } from './open-duration.js';
@@ -212,9 +213,10 @@ export class Breaker {
     }
 
     const call = new Call(this, ticket);
+    const signal = call.signal;
     let result: unknown;
     try {
-      result = fn(call.signal);
+      result = signal === undefined ? fn(undefined) : runWithCallSignal(signal, () => fn(signal));
     } catch (error) {
       if (call.finish(error, true) && fallback !== null)
         return this.runFallback(fallback, error, false);

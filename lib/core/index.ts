@@ -1,6 +1,7 @@
 export { Breaker } from './breaker.js';
 export * from './breaker-events.js';
 export * from './call-timeout.error.js';
+export { currentCallSignal } from './call-signal.js';
 export * from './breaker-options.js';
 export * from './breaker-permit.js';
 export * from './breaker-stats.js';

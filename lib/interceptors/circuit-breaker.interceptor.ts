@@ -1,10 +1,15 @@
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
-import { HttpStatus, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import {
+  GatewayTimeoutException,
+  HttpStatus,
+  Injectable,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { catchError, throwError } from 'rxjs';
-import type { CircuitOpenError } from '../core/index.js';
-import { isCircuitOpenError } from '../core/index.js';
-import { refusedMessage } from '../messages.js';
+import type { CallTimeoutError, CircuitOpenError } from '../core/index.js';
+import { isCallTimeoutError, isCircuitOpenError } from '../core/index.js';
+import { refusedMessage, timedOutMessage } from '../messages.js';
 import { loadRpcException, loadWsException } from '../utils/transport-exceptions.js';
 
 /**
@@ -32,7 +37,8 @@ export interface CircuitOpenResponse {
  * Turns a `CircuitOpenError` escaping a controller or gateway handler into what the transport's
  * clients understand: over HTTP a 503 with a `Retry-After` header (seconds), over RPC an
  * `RpcException`, over WebSockets a `WsException`, each with a {@link CircuitOpenResponse}.
- * Every other error passes through untouched.
+ * A `CallTimeoutError` becomes a 504 Gateway Timeout (or the transport's exception) naming the
+ * breaker. Every other error passes through untouched.
  *
  * `@CircuitBreaker()` applies it to the handlers it decorates. Bind it to a controller or
  * globally as well to translate refusals of breakers deeper in the call, such as a decorated
@@ -46,13 +52,13 @@ export interface CircuitOpenResponse {
 @Injectable()
 export class CircuitBreakerInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next
-      .handle()
-      .pipe(
-        catchError((error: unknown) =>
-          isCircuitOpenError(error) ? this.refuse(error, context) : throwError(() => error),
-        ),
-      );
+    return next.handle().pipe(
+      catchError((error: unknown) => {
+        if (isCircuitOpenError(error)) return this.refuse(error, context);
+        if (isCallTimeoutError(error)) return this.timedOut(error, context);
+        return throwError(() => error);
+      }),
+    );
   }
 
   /** Builds the error the transport's exception filter turns into the refusal the client sees. */
@@ -67,6 +73,30 @@ export class CircuitBreakerInterceptor implements NestInterceptor {
           statusCode: HttpStatus.SERVICE_UNAVAILABLE,
           ...body,
         });
+      case 'rpc':
+        throw new (await loadRpcException())({ status: 'error', ...body });
+      case 'ws':
+        throw new (await loadWsException())({ status: 'error', ...body });
+      default:
+        throw error;
+    }
+  }
+
+  /**
+   * Builds the error for a call that ran past its breaker's `callTimeout`: over HTTP a 504
+   * Gateway Timeout naming the breaker, over RPC and WebSockets the same facts in the
+   * transport's exception.
+   */
+  protected async timedOut(error: CallTimeoutError, context: ExecutionContext): Promise<never> {
+    const body = {
+      error: 'Gateway Timeout',
+      message: timedOutMessage(error.breakerName, error.timeoutMs),
+      breaker: error.breakerName,
+    };
+
+    switch (context.getType<'http' | 'rpc' | 'ws'>()) {
+      case 'http':
+        throw new GatewayTimeoutException({ statusCode: HttpStatus.GATEWAY_TIMEOUT, ...body });
       case 'rpc':
         throw new (await loadRpcException())({ status: 'error', ...body });
       case 'ws':
