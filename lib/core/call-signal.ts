@@ -15,7 +15,8 @@ const callSignals = new AsyncLocalStorage<AbortSignal>();
  * ```ts
  * @CircuitBreaker('model-api', { callTimeout: 10_000 })
  * async complete(prompt: string) {
- *   const response = await fetch(url, { method: 'POST', body: prompt, signal: currentCallSignal() });
+ *   const signal = currentCallSignal();
+ *   const response = await fetch(url, { method: 'POST', body: prompt, signal });
  *   return response.text();
  * }
  * ```
