@@ -394,7 +394,8 @@ describe('Breaker', () => {
   });
 
   describe('with successThreshold 3', () => {
-    it('stays half-open after 2 trial successes', async () => {
+    /** A breaker that opened after one failure and whose timeout has just passed. */
+    async function halfOpenNeedingThree() {
       const clock = fakeClock();
       const breaker = new Breaker('trials', {
         clock,
@@ -404,6 +405,11 @@ describe('Breaker', () => {
       });
       await failTimes(breaker, 1);
       clock.advance(100);
+      return { breaker, clock };
+    }
+
+    it('stays half-open after 2 trial successes', async () => {
+      const { breaker } = await halfOpenNeedingThree();
 
       await succeedTimes(breaker, 2);
 
@@ -412,15 +418,7 @@ describe('Breaker', () => {
     });
 
     it('closes on the 3rd trial success in a row', async () => {
-      const clock = fakeClock();
-      const breaker = new Breaker('trials', {
-        clock,
-        failureThreshold: 1,
-        timeout: 100,
-        successThreshold: 3,
-      });
-      await failTimes(breaker, 1);
-      clock.advance(100);
+      const { breaker } = await halfOpenNeedingThree();
 
       await succeedTimes(breaker, 3);
 
@@ -428,15 +426,7 @@ describe('Breaker', () => {
     });
 
     it('starts counting trial successes again after a trial failure', async () => {
-      const clock = fakeClock();
-      const breaker = new Breaker('trials', {
-        clock,
-        failureThreshold: 1,
-        timeout: 100,
-        successThreshold: 3,
-      });
-      await failTimes(breaker, 1);
-      clock.advance(100);
+      const { breaker, clock } = await halfOpenNeedingThree();
       await succeedTimes(breaker, 2);
       await failTimes(breaker, 1);
       clock.advance(100);
